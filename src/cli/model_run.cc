@@ -1,0 +1,81 @@
+#include "cli/model_run.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "core/errors.h"
+#include "data/dataset_file.h"
+#include "eval/evaluator.h"
+
+namespace lmrec::cli {
+namespace {
+std::string hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// "NDCG@10" -> its K, so validation evaluates only the list length it needs.
+int metric_k(const std::string& metric) {
+  auto at = metric.find('@');
+  if (at == std::string::npos) return 10;
+  try {
+    return std::stoi(metric.substr(at + 1));
+  } catch (const std::exception&) {
+    LMREC_THROW(ConfigError, "metric '" + metric + "': expected NAME@K, e.g. NDCG@10");
+  }
+}
+}  // namespace
+
+ModelRun::ModelRun(const std::string& data_path, const std::string& split_method)
+    : path_(data_path), data_(load_dataset(data_path)), split_(make_split(data_, split_method)) {
+  for (uint8_t r : split_.role) has_valid_ |= r == static_cast<uint8_t>(Role::kValid);
+  train_ = data_.subset(split_.mask(Role::kTrain));
+}
+
+double ModelRun::validate(const Recommender& model, const std::string& metric) const {
+  if (!has_valid_) return std::numeric_limits<double>::quiet_NaN();
+  EvalOptions options;
+  options.ks = {metric_k(metric)};
+  EvalResult result = evaluate(model, data_, split_, Role::kValid, options);
+  auto it = result.overall.values.find(metric);
+  if (it == result.overall.values.end())
+    LMREC_THROW(ConfigError,
+                "unknown validation metric '" + metric + "' (e.g. NDCG@10, HR@10, Recall@20)");
+  return it->second;
+}
+
+TrainOutcome ModelRun::train(const std::string& model_name, const Options& options,
+                             const std::string& metric, Progress& progress) const {
+  TrainOutcome out;
+  out.model = make_recommender(model_name, options);
+  FitContext ctx;
+  ctx.progress = &progress;
+  if (has_valid_)
+    ctx.validate = [this, metric](const Recommender& m) { return validate(m, metric); };
+  auto start = std::chrono::steady_clock::now();
+  out.model->fit(train_, ctx);
+  out.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.valid_metric = validate(*out.model, metric);
+  return out;
+}
+
+nlohmann::json ModelRun::describe() const {
+  return {{"dataset", path_},
+          {"dataset_fingerprint", hex(data_.fingerprint())},
+          {"split", split_.method},
+          {"users", data_.n_users()},
+          {"train_interactions", train_.n_interactions()}};
+}
+
+void ModelRun::check_model_matches(const nlohmann::json& config, const std::string& dir) const {
+  std::string mine = hex(data_.fingerprint());
+  if (config.contains("dataset_fingerprint") && config["dataset_fingerprint"] != mine)
+    LMREC_THROW(FormatError, "model " + dir + " was trained on dataset " +
+                                 config.value("dataset", std::string("?")) + " (fingerprint " +
+                                 config["dataset_fingerprint"].get<std::string>() + "), not on " +
+                                 path_ + " (fingerprint " + mine + ")");
+}
+
+}  // namespace lmrec::cli

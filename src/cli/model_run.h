@@ -1,0 +1,44 @@
+// A dataset file with its split, shared by the verbs that train and evaluate models.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "data/dataset.h"
+#include "data/split.h"
+#include "models/recommender.h"
+
+namespace lmrec::cli {
+
+struct TrainOutcome {
+  std::unique_ptr<Recommender> model;
+  double valid_metric = 0.0;  // NaN when the split has no validation rows
+  double fit_seconds = 0.0;
+};
+
+class ModelRun {
+ public:
+  ModelRun(const std::string& data_path, const std::string& split_method);
+  const Dataset& data() const { return data_; }
+  const Split& split() const { return split_; }
+  bool has_validation() const { return has_valid_; }
+  // Fits `model_name` with `options` on the train rows; early stopping and the returned
+  // validation figure use `metric` (e.g. "NDCG@10").
+  TrainOutcome train(const std::string& model_name, const Options& options,
+                     const std::string& metric, Progress& progress) const;
+  // Validation value of `metric` for a fitted model.
+  double validate(const Recommender& model, const std::string& metric) const;
+  // What a model folder records about the data it was trained on.
+  nlohmann::json describe() const;
+  // Refuses a model whose recorded dataset fingerprint differs from this data.
+  void check_model_matches(const nlohmann::json& model_config, const std::string& model_dir) const;
+
+ private:
+  std::string path_;
+  Dataset data_, train_;
+  Split split_;
+  bool has_valid_ = false;
+};
+
+}  // namespace lmrec::cli
