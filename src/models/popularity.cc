@@ -1,6 +1,7 @@
 #include "models/popularity.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "core/binary_io.h"
 #include "core/errors.h"

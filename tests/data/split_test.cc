@@ -16,7 +16,8 @@ uint8_t role_of(const Dataset& d, const Split& s, int32_t u, int64_t k) {
 
 TEST(Split, LeaveOneOutByTime) {
   // User 0 has 4 events (given out of order), user 1 has 2, user 2 has 1.
-  Dataset d = make_dataset(3, 5, {{0, 3, 40}, {0, 0, 10}, {0, 2, 30}, {0, 1, 20}, {1, 0, 1}, {1, 1, 2}, {2, 4, 9}});
+  Dataset d = make_dataset(
+      3, 5, {{0, 3, 40}, {0, 0, 10}, {0, 2, 30}, {0, 1, 20}, {1, 0, 1}, {1, 1, 2}, {2, 4, 9}});
   Split s = leave_one_out(d);
   EXPECT_EQ(s.method, "loo");
   EXPECT_EQ(role_of(d, s, 0, 3), uint8_t(Role::kTest));
