@@ -1,6 +1,7 @@
 #include "data/split.h"
 
 #include <algorithm>
+#include <climits>
 #include <random>
 #include <sstream>
 
@@ -49,12 +50,15 @@ Split temporal_split(const Dataset& data, double valid_frac, double test_frac) {
     LMREC_THROW(ConfigError, "temporal split needs 0 <= valid, 0 < test, valid + test < 1");
   std::vector<int64_t> times = data.rows.time;
   std::sort(times.begin(), times.end());
-  auto at = [&](double frac) {
-    auto idx = static_cast<size_t>(frac * static_cast<double>(times.size()));
-    return times.empty() ? 0 : times[std::min(idx, times.size() - 1)];
+  // The cut after the first `n - round(frac * n)` events; rows strictly later than the time at
+  // the cut belong to the later part, so ties stay in the earlier one.
+  auto cut_before_last = [&](double frac) -> int64_t {
+    auto n = static_cast<int64_t>(times.size());
+    int64_t keep = n - static_cast<int64_t>(frac * static_cast<double>(n) + 0.5);
+    return keep <= 0 ? INT64_MIN : times[static_cast<size_t>(std::min(keep, n) - 1)];
   };
-  // Rows strictly after a cut belong to the later part, so ties stay in the earlier one.
-  int64_t test_cut = at(1.0 - test_frac), valid_cut = at(1.0 - test_frac - valid_frac);
+  int64_t test_cut = cut_before_last(test_frac),
+          valid_cut = cut_before_last(test_frac + valid_frac);
   std::ostringstream name;
   name << "temporal:" << valid_frac << ":" << test_frac;
   Split s{name.str(), std::vector<uint8_t>(static_cast<size_t>(data.n_interactions()), 0)};

@@ -34,6 +34,6 @@ std::string utf8_or_latin1(std::string_view s);
 std::string ascii_lower(std::string_view s);
 // A value quoted for an error message: "abc", shortened past 60 bytes, control and non-UTF-8
 // bytes shown as \xNN.
-std::string quoted(std::string_view s);
+std::string quote_text(std::string_view s);
 
 }  // namespace lmrec

@@ -15,9 +15,10 @@
 // 1/log2(p+1) per hit at position p and IDCG over min(|T|, K) positions; MRR@K = 1/(position of
 // the first hit); MAP@K = sum over hits at p of (hits up to p)/p, over min(|T|, K).
 // AUC: fraction of (target, negative) pairs ranked correctly, negatives being the non-target
-// items not excluded by the history; an excluded or NaN target loses every pair. Cases without
-// negatives are left out of AUC. RMSE/MAE (models with predicts_values() only): over the target
-// rows, the model's raw score of the row's item against the row's value.
+// items not excluded by the history; a target that cannot be recommended (excluded, or scored
+// NaN or -inf) loses every pair; cases without negatives are left out of AUC. RMSE/MAE (models
+// with predicts_values() only): over the target rows, the model's raw score of the row's item
+// against the row's value.
 //
 // Over all cases' top-K lists: Coverage@K = distinct recommended items / n_items; Gini@K of the
 // per-item recommendation counts; ILD@K = per-list mean pairwise Jaccard distance of category

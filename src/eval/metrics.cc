@@ -13,8 +13,9 @@ int64_t rank_of(std::span<const float> scores, int32_t t) {
   const float* s = scores.data();
   const float st = s[t];
   const auto n = static_cast<int64_t>(scores.size());
-  // Two branch-free loops (equal scores count only below t) so the compiler vectorises them.
-  int64_t before = 0;
+  // Two branch-free loops (equal scores count only below t) so the compiler vectorises them;
+  // 32-bit counts (item ids are 32-bit) fill twice the lanes of 64-bit ones.
+  int32_t before = 0;
   for (int64_t j = 0; j < t; ++j) before += s[j] >= st;
   for (int64_t j = t + 1; j < n; ++j) before += s[j] > st;
   return before;

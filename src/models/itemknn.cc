@@ -1,9 +1,8 @@
 #include "models/itemknn.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "core/binary_io.h"
 #include "core/errors.h"
@@ -24,7 +23,8 @@ struct Neighbor {
 
 // One thread's scratch space: dot products of the current item with every other item.
 struct Accumulator {
-  explicit Accumulator(int32_t n) : dot(static_cast<size_t>(n), 0.0), seen(static_cast<size_t>(n)) {}
+  explicit Accumulator(int32_t n)
+      : dot(static_cast<size_t>(n), 0.0), seen(static_cast<size_t>(n)) {}
   std::vector<double> dot;
   std::vector<uint8_t> seen;
   std::vector<int32_t> touched;
@@ -63,7 +63,10 @@ std::vector<Neighbor> similarity_row(int32_t i, const SparseRows& x, const Spars
     auto values = x.row_value(users[k]);
     for (size_t m = 0; m < items.size(); ++m) {
       auto j = static_cast<size_t>(items[m]);
-      if (!acc.seen[j]) acc.seen[j] = 1, acc.touched.push_back(items[m]);
+      if (!acc.seen[j]) {
+        acc.seen[j] = 1;
+        acc.touched.push_back(items[m]);
+      }
       acc.dot[j] += static_cast<double>(weights[k]) * values[m];
     }
   }
@@ -104,8 +107,8 @@ void check_neighbor_lists(const SparseRows& m, uint64_t n, const std::string& pa
   for (size_t k = 0; ok && k < m.index.size(); ++k)
     ok = m.index[k] >= 0 && static_cast<uint64_t>(m.index[k]) < n;
   if (!ok)
-    LMREC_THROW(FormatError, path + ": neighbour lists do not match " + std::to_string(n) +
-                                 " items");
+    LMREC_THROW(FormatError,
+                path + ": neighbour lists do not match " + std::to_string(n) + " items");
 }
 
 }  // namespace

@@ -37,8 +37,9 @@ void PopularityRecommender::fit(const Dataset& train, const FitContext&) {
   int64_t since = std::numeric_limits<int64_t>::min();
   if (options_.window_days > 0 && rows.size() > 0) {
     if (!train.has_times)
-      LMREC_THROW(ConfigError, "popularity: window_days needs timestamps, and this data has only "
-                               "the order of events");
+      LMREC_THROW(ConfigError,
+                  "popularity: window_days needs timestamps, and this data has only "
+                  "the order of events");
     int64_t latest = *std::max_element(rows.time.begin(), rows.time.end());
     since = latest - options_.window_days * kSecondsPerDay;
   }

@@ -57,9 +57,16 @@ std::unique_ptr<Recommender> load_model(const std::string& dir, nlohmann::json* 
   if (config["format"] != kModelFormat)
     LMREC_THROW(FormatError, path + ": model format " + config["format"].dump() +
                                  ", this build reads format " + std::to_string(kModelFormat));
-  Options options;
-  options.merge_json(config["options"]);
-  auto model = make_recommender(config["name"].get<std::string>(), options);
+  if (!config["name"].is_string()) LMREC_THROW(FormatError, path + ": name is not a string");
+  // An unknown name or option means the folder was written by another model or build.
+  std::unique_ptr<Recommender> model;
+  try {
+    Options options;
+    options.merge_json(config["options"]);
+    model = make_recommender(config["name"].get<std::string>(), options);
+  } catch (const ConfigError& e) {
+    LMREC_THROW(FormatError, path + ": " + e.what());
+  }
   model->load_weights(dir);
   if (config.contains("n_items") && config["n_items"] != model->n_items())
     LMREC_THROW(FormatError, path + ": config says " + config["n_items"].dump() +

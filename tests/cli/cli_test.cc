@@ -12,12 +12,12 @@
 namespace lmrec {
 namespace {
 
-struct Run {
+struct CommandResult {
   int status;
   std::string out;  // stdout and stderr together
 };
 
-Run lmrec(const std::string& args) {
+CommandResult run_lmrec(const std::string& args) {
   std::string cmd = std::string(LMREC_BINARY) + " --quiet " + args + " 2>&1";
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;
@@ -43,16 +43,17 @@ std::string write_sequences(const std::string& dir) {
 TEST(Cli, ImportTrainEvalRecommend) {
   std::string dir = testing::temp_dir("cli");
   std::string seq = write_sequences(dir);
-  Run imp = lmrec("import --format s3rec --input " + seq + " --out " + dir + "/d.lmd --json");
+  CommandResult imp =
+      run_lmrec("import --format s3rec --input " + seq + " --out " + dir + "/d.lmd --json");
   ASSERT_EQ(imp.status, 0) << imp.out;
   EXPECT_EQ(nlohmann::json::parse(imp.out)["users"], 60);
 
-  Run train = lmrec("train --data " + dir + "/d.lmd --model ease --grid lambda=1,10 --out " + dir +
-                    "/m --json");
+  CommandResult train = run_lmrec(
+      "train --data " + dir + "/d.lmd --model ease --grid lambda=1,10 --out " + dir + "/m --json");
   ASSERT_EQ(train.status, 0) << train.out;
   EXPECT_EQ(nlohmann::json::parse(train.out)["grid"].size(), 2u);
 
-  Run eval = lmrec("eval --data " + dir + "/d.lmd --model " + dir + "/m --json");
+  CommandResult eval = run_lmrec("eval --data " + dir + "/d.lmd --model " + dir + "/m --json");
   ASSERT_EQ(eval.status, 0) << eval.out;
   auto j = nlohmann::json::parse(eval.out);
   for (const char* phase : {"valid", "test"}) {
@@ -61,27 +62,29 @@ TEST(Cli, ImportTrainEvalRecommend) {
     EXPECT_LE(ndcg, 1.0) << phase;
   }
 
-  Run rec = lmrec("recommend --data " + dir + "/d.lmd --model " + dir + "/m --user 3 -k 5 --json");
+  CommandResult rec =
+      run_lmrec("recommend --data " + dir + "/d.lmd --model " + dir + "/m --user 3 -k 5 --json");
   ASSERT_EQ(rec.status, 0) << rec.out;
   auto items = nlohmann::json::parse(rec.out)["items"];
   ASSERT_EQ(items.size(), 5u);
   for (const auto& it : items)
     EXPECT_LE(std::stoi(it["item"].get<std::string>()), 20) << "user 3 is in cluster 1..20";
 
-  EXPECT_EQ(lmrec("info --data " + dir + "/d.lmd").status, 0);
+  EXPECT_EQ(run_lmrec("info --data " + dir + "/d.lmd").status, 0);
 }
 
 TEST(Cli, BadInputNamesFileLineAndField) {
   std::string dir = testing::temp_dir("cli-bad");
   std::ofstream(dir + "/ratings.csv")
       << "userId,movieId,rating,timestamp\n1,10,4.0,100\n2,11,abc,200\n";
-  Run fail = lmrec("import --format csv --input " + dir + "/ratings.csv --out " + dir + "/d.lmd");
+  CommandResult fail =
+      run_lmrec("import --format csv --input " + dir + "/ratings.csv --out " + dir + "/d.lmd");
   EXPECT_EQ(fail.status, 65) << fail.out;
   EXPECT_NE(fail.out.find("ratings.csv:3"), std::string::npos) << fail.out;
   EXPECT_NE(fail.out.find("rating"), std::string::npos) << fail.out;
 
-  Run skip = lmrec("import --format csv --on-error skip --input " + dir + "/ratings.csv --out " +
-                   dir + "/d.lmd --json");
+  CommandResult skip = run_lmrec("import --format csv --on-error skip --input " + dir +
+                                 "/ratings.csv --out " + dir + "/d.lmd --json");
   ASSERT_EQ(skip.status, 0) << skip.out;
   auto j = nlohmann::json::parse(skip.out);
   EXPECT_EQ(j["rejected"], 1);
@@ -93,15 +96,17 @@ TEST(Cli, BadInputNamesFileLineAndField) {
 
 TEST(Cli, UsageErrorsExitNonZeroWithMessage) {
   std::string dir = testing::temp_dir("cli-usage");
-  Run missing = lmrec("eval --data " + dir + "/none.lmd --model " + dir + "/none");
+  CommandResult missing = run_lmrec("eval --data " + dir + "/none.lmd --model " + dir + "/none");
   EXPECT_NE(missing.status, 0);
   EXPECT_NE(missing.out.find("none"), std::string::npos) << missing.out;
   std::string seq = write_sequences(dir);
-  ASSERT_EQ(lmrec("import --input " + seq + " --format s3rec --out " + dir + "/d.lmd").status, 0);
-  Run bad_model = lmrec("train --data " + dir + "/d.lmd --model nosuch --out " + dir + "/m");
+  ASSERT_EQ(run_lmrec("import --input " + seq + " --format s3rec --out " + dir + "/d.lmd").status,
+            0);
+  CommandResult bad_model =
+      run_lmrec("train --data " + dir + "/d.lmd --model nosuch --out " + dir + "/m");
   EXPECT_EQ(bad_model.status, 64) << bad_model.out;
-  Run bad_opt =
-      lmrec("train --data " + dir + "/d.lmd --model ease --set lamda=5 --out " + dir + "/m");
+  CommandResult bad_opt =
+      run_lmrec("train --data " + dir + "/d.lmd --model ease --set lamda=5 --out " + dir + "/m");
   EXPECT_EQ(bad_opt.status, 64) << bad_opt.out;
   EXPECT_NE(bad_opt.out.find("lamda"), std::string::npos) << bad_opt.out;
 }

@@ -1,0 +1,48 @@
+// The models make_recommender() knows by name. A new model adds one line to kModels; the
+// conformance tests then cover it automatically.
+#include <functional>
+
+#include "core/errors.h"
+#include "models/ease.h"
+#include "models/itemknn.h"
+#include "models/popularity.h"
+#include "models/recommender.h"
+
+namespace lmrec {
+
+namespace {
+
+using Factory = std::function<std::unique_ptr<Recommender>(const Options&)>;
+
+template <typename Model, typename ModelOptions>
+Factory factory() {
+  return
+      [](const Options& options) { return std::make_unique<Model>(ModelOptions::parse(options)); };
+}
+
+const std::vector<std::pair<std::string, Factory>>& models() {
+  static const std::vector<std::pair<std::string, Factory>> kModels = {
+      {"popularity", factory<PopularityRecommender, PopularityOptions>()},
+      {"itemknn", factory<ItemKnnRecommender, ItemKnnOptions>()},
+      {"ease", factory<EaseRecommender, EaseOptions>()},
+  };
+  return kModels;
+}
+
+}  // namespace
+
+std::unique_ptr<Recommender> make_recommender(const std::string& name, const Options& options) {
+  for (const auto& [known, make] : models())
+    if (known == name) return make(options);
+  std::string names;
+  for (const auto& [known, make] : models()) names += (names.empty() ? "" : ", ") + known;
+  LMREC_THROW(ConfigError, "unknown model '" + name + "' (known: " + names + ")");
+}
+
+std::vector<std::string> recommender_names() {
+  std::vector<std::string> names;
+  for (const auto& [known, make] : models()) names.push_back(known);
+  return names;
+}
+
+}  // namespace lmrec
