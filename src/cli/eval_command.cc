@@ -59,7 +59,8 @@ Command add_eval(CLI::App& root, const GlobalFlags& flags) {
   app->add_option("--split", args->split, "override the split recorded in the model");
   app->add_option("--k", args->ks, "cut-offs, e.g. 5,10,20")->capture_default_str();
   app->add_option("--phases", args->phases, "valid, test or valid,test")->capture_default_str();
-  app->add_option("--max-users", args->max_users, "evaluate only the first N users (0 = all)");
+  app->add_option("--max-users", args->max_users,
+                  "evaluate N users spread evenly over the id range (0 = all)");
   app->add_flag("--include-history", args->include_history,
                 "rank the user's own history items too (default: excluded)");
   app->add_flag("--json", args->json, "JSON with `valid` and `test` metric objects");

@@ -88,9 +88,10 @@ Command add_import(CLI::App& root, const GlobalFlags& flags) {
       "csv/tsv/jsonl column mapping, e.g. user=userId,item=movieId,value=rating,time=ts");
   app->add_option("--delimiter", args->delimiter, "csv field delimiter (one character, or tab)");
   app->add_flag("--no-header", args->no_header, "csv/tsv files have no header line");
-  app->add_option("--set", args->sets,
-                  "preprocessing: dedup=keep-last|keep-first|max|sum|keep-all, implicit=4, "
-                  "min_user=5, min_item=5, normalize=none|user-mean|minmax");
+  app->add_option(
+      "--set", args->sets,
+      "preprocessing: dedup=keep-all (default)|keep-first|keep-last|max|sum, implicit=4, "
+      "min_user=5, min_item=5, normalize=none|user-mean|minmax");
   app->add_flag("--json", args->json, "print the import summary as JSON");
   return {app, [args, &flags] { return run_import(*args, flags); }};
 }

@@ -34,7 +34,8 @@ class Recommender {
   virtual Options options() const = 0;
   virtual void fit(const Dataset& train, const FitContext& ctx) = 0;
   virtual int32_t n_items() const = 0;
-  // scores: [users.size() × n_items()] row-major, written completely.
+  // scores: [users.size() × n_items()] row-major, written completely. Must be safe to call
+  // from several threads at once on a fitted model (the evaluator does).
   virtual void score(std::span<const UserContext> users, float* scores) const = 0;
   // Models whose scores estimate the interaction value (ratings) say so; the evaluator then
   // also reports RMSE/MAE.

@@ -61,13 +61,24 @@ class Conformance : public ::testing::TestWithParam<std::string> {
             history({})};
   }
 
-  std::string saved(const Recommender& model, const std::string& name) const {
-    std::string dir = testing::temp_dir(GetParam() + "-" + name);
+  // A fresh folder, removed after the test.
+  std::string folder(const std::string& name) {
+    folders_.push_back(testing::temp_dir(GetParam() + "-" + name));
+    return folders_.back();
+  }
+
+  std::string saved(const Recommender& model, const std::string& name) {
+    std::string dir = folder(name);
     save_model(model, dir, {{"note", "conformance"}});
     return dir;
   }
 
+  void TearDown() override {
+    for (const auto& dir : folders_) fs::remove_all(dir);
+  }
+
   Dataset data_ = testing::clustered_dataset();
+  std::vector<std::string> folders_;
 };
 
 TEST_P(Conformance, ScoresCoverTheCatalogueAndAreFinite) {
@@ -147,7 +158,7 @@ TEST_P(Conformance, LoadRefusesDamagedWeightFiles) {
       weight_files.push_back(entry.path());
   ASSERT_FALSE(weight_files.empty());
   for (const auto& file : weight_files) {
-    std::string copy = testing::temp_dir(GetParam() + "-damaged-copy");
+    std::string copy = folder("damaged-copy");
     fs::copy(dir, copy, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
     fs::path target = fs::path(copy) / file.filename();
     auto size = fs::file_size(target);
