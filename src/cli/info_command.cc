@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/model_run.h"
 #include "core/errors.h"
 #include "data/dataset_file.h"
 #include "models/recommender.h"
@@ -37,7 +38,7 @@ nlohmann::json dataset_info(const Dataset& d) {
            {{"min", pct(0)}, {"median", pct(0.5)}, {"p90", pct(0.9)}, {"max", pct(1)}}},
           {"items_with_title", titled},
           {"categories", d.catalogue.category_names.size()},
-          {"fingerprint", d.fingerprint()}};
+          {"fingerprint", hex64(d.fingerprint())}};
 }
 
 int run_info(const InfoArgs& a) {

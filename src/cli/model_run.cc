@@ -9,12 +9,14 @@
 #include "eval/evaluator.h"
 
 namespace lmrec::cli {
-namespace {
-std::string hex(uint64_t v) {
+
+std::string hex64(uint64_t v) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
   return buf;
 }
+
+namespace {
 
 // "NDCG@10" -> its K, so validation evaluates only the list length it needs.
 int metric_k(const std::string& metric) {
@@ -63,14 +65,14 @@ TrainOutcome ModelRun::train(const std::string& model_name, const Options& optio
 
 nlohmann::json ModelRun::describe() const {
   return {{"dataset", path_},
-          {"dataset_fingerprint", hex(data_.fingerprint())},
+          {"dataset_fingerprint", hex64(data_.fingerprint())},
           {"split", split_.method},
           {"users", data_.n_users()},
           {"train_interactions", train_.n_interactions()}};
 }
 
 void ModelRun::check_model_matches(const nlohmann::json& config, const std::string& dir) const {
-  std::string mine = hex(data_.fingerprint());
+  std::string mine = hex64(data_.fingerprint());
   if (config.contains("dataset_fingerprint") && config["dataset_fingerprint"] != mine)
     LMREC_THROW(FormatError, "model " + dir + " was trained on dataset " +
                                  config.value("dataset", std::string("?")) + " (fingerprint " +

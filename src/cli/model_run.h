@@ -11,6 +11,9 @@
 
 namespace lmrec::cli {
 
+// 16 hex digits, as model folders record dataset fingerprints.
+std::string hex64(uint64_t v);
+
 struct TrainOutcome {
   std::unique_ptr<Recommender> model;
   double valid_metric = 0.0;  // NaN when the split has no validation rows
