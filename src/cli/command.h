@@ -4,8 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "core/progress.h"
@@ -30,6 +30,8 @@ Command add_train(CLI::App& root, const GlobalFlags& flags);
 Command add_eval(CLI::App& root, const GlobalFlags& flags);
 Command add_recommend(CLI::App& root, const GlobalFlags& flags);
 Command add_info(CLI::App& root, const GlobalFlags& flags);
+Command add_export(CLI::App& root, const GlobalFlags& flags);
+Command add_index(CLI::App& root, const GlobalFlags& flags);
 
 // Splits "5,10,20" into integers; throws ConfigError naming `what` on bad text.
 std::vector<int> parse_int_list(const std::string& text, const std::string& what);

@@ -25,8 +25,9 @@ int main(int argc, char** argv) {
   app.add_option("--threads", flags.threads, "worker threads (0 = all cores)");
   app.add_flag("--quiet,-q", flags.quiet, "no progress bars");
   std::vector<cli::Command> commands = {cli::add_import(app, flags), cli::add_train(app, flags),
-                                        cli::add_eval(app, flags), cli::add_recommend(app, flags),
-                                        cli::add_info(app, flags)};
+                                        cli::add_eval(app, flags),   cli::add_recommend(app, flags),
+                                        cli::add_info(app, flags),   cli::add_export(app, flags),
+                                        cli::add_index(app, flags)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

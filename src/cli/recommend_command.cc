@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/factor_access.h"
 #include "cli/model_run.h"
 #include "core/errors.h"
 #include "data/dataset_file.h"
@@ -13,8 +14,8 @@ namespace {
 
 struct RecommendArgs {
   std::string data, model, user, items;
-  int k = 10;
-  bool json = false, include_seen = false;
+  int k = 10, ef = 64;
+  bool json = false, include_seen = false, ann = false;
 };
 
 UserContext context_for(const Dataset& data, const RecommendArgs& a) {
@@ -45,7 +46,8 @@ int run_recommend(const RecommendArgs& a) {
                                  " items, dataset " + a.data + " has " +
                                  std::to_string(data.n_items()));
   UserContext ctx = context_for(data, a);
-  auto top = model->recommend(ctx, a.k, {}, !a.include_seen);
+  auto top = a.ann ? ann_recommend(*model, a.model, ctx, a.k, a.ef, !a.include_seen)
+                   : model->recommend(ctx, a.k, {}, !a.include_seen);
   nlohmann::json list = nlohmann::json::array();
   for (size_t r = 0; r < top.size(); ++r)
     list.push_back({{"rank", r + 1},
@@ -79,6 +81,10 @@ Command add_recommend(CLI::App& root, const GlobalFlags&) {
   app->add_option("--items", args->items, "comma-separated item ids as a history (a new user)");
   app->add_option("-k", args->k, "list length")->capture_default_str();
   app->add_flag("--include-seen", args->include_seen, "allow items already in the history");
+  app->add_flag("--ann", args->ann,
+                "search the model's ANN index (lmrec index) instead of all items");
+  app->add_option("--ef", args->ef, "ANN search breadth: recall and time grow with it")
+      ->capture_default_str();
   app->add_flag("--json", args->json, "JSON output");
   return {app, [args] { return run_recommend(*args); }};
 }

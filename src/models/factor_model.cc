@@ -4,7 +4,7 @@
 
 #include <cstring>
 #include <fstream>
-#include <regex>
+#include <sstream>
 
 #include "core/binary_io.h"
 #include "core/errors.h"
@@ -77,11 +77,12 @@ std::vector<std::vector<float>> FactorModel::load_factors(const std::string& dir
   return extra;
 }
 
-void write_npy(const std::string& path, std::span<const float> data, int64_t rows, int64_t cols) {
-  if (static_cast<int64_t>(data.size()) != rows * cols)
-    LMREC_THROW(UsageError, "write_npy: data size differs from rows × cols");
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
-                       std::to_string(rows) + ", " + std::to_string(cols) + "), }";
+namespace {
+
+// `shape` is the tuple as NumPy prints it: "(2, 3)" or "(3,)".
+void write_npy_with_shape(const std::string& path, std::span<const float> data,
+                          const std::string& shape) {
+  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
   // Magic (6) + version (2) + length (2) + header, padded with spaces to a multiple of 64, ending
   // in \n.
   size_t total = 10 + header.size() + 1;
@@ -98,9 +99,44 @@ void write_npy(const std::string& path, std::span<const float> data, int64_t row
   if (!out) LMREC_THROW(IoError, "cannot write " + path + ": disk full or I/O error");
 }
 
+// The dimensions of the header's shape tuple: "(2, 3)" -> {2, 3}, "(3,)" -> {3}, "()" -> {}.
+std::vector<int64_t> npy_shape(const std::string& path, const std::string& header) {
+  size_t key = header.find("'shape':");
+  size_t open = header.find('(', key == std::string::npos ? 0 : key);
+  size_t close = header.find(')', open == std::string::npos ? 0 : open);
+  if (key == std::string::npos || open == std::string::npos || close == std::string::npos)
+    LMREC_THROW(FormatError, path + ": no shape in header " + header);
+  std::vector<int64_t> dims;
+  std::stringstream in(header.substr(open + 1, close - open - 1));
+  for (std::string part; std::getline(in, part, ',');) {
+    part.erase(0, part.find_first_not_of(' '));
+    part.erase(part.find_last_not_of(' ') + 1);
+    if (part.empty()) continue;  // the trailing comma of a 1-tuple
+    // 18 digits keep every dimension below 2^63.
+    if (part.size() > 18 || part.find_first_not_of("0123456789") != std::string::npos)
+      LMREC_THROW(FormatError, path + ": bad shape in header " + header);
+    dims.push_back(std::stoll(part));
+  }
+  return dims;
+}
+
+}  // namespace
+
+void write_npy(const std::string& path, std::span<const float> data, int64_t rows, int64_t cols) {
+  if (rows < 0 || cols < 0 || static_cast<int64_t>(data.size()) != rows * cols)
+    LMREC_THROW(UsageError, "write_npy: data size differs from rows × cols");
+  write_npy_with_shape(path, data, "(" + std::to_string(rows) + ", " + std::to_string(cols) + ")");
+}
+
+void write_npy(const std::string& path, std::span<const float> data) {
+  write_npy_with_shape(path, data, "(" + std::to_string(data.size()) + ",)");
+}
+
 std::vector<float> read_npy(const std::string& path, int64_t& rows, int64_t& cols) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) LMREC_THROW(IoError, "cannot open " + path);
+  auto file_size = static_cast<uint64_t>(in.tellg());
+  in.seekg(0);
   char magic[10];
   if (!in.read(magic, 10) || std::memcmp(magic, "\x93NUMPY", 6) != 0 || magic[6] != 1)
     LMREC_THROW(FormatError, path + ": not a version 1 .npy file");
@@ -108,18 +144,29 @@ std::vector<float> read_npy(const std::string& path, int64_t& rows, int64_t& col
   std::memcpy(&len, magic + 8, 2);
   std::string header(len, '\0');
   if (!in.read(header.data(), len)) LMREC_THROW(FormatError, path + ": truncated header");
-  std::smatch m;
-  if (header.find("'<f4'") == std::string::npos ||
-      header.find("'fortran_order': False") == std::string::npos ||
-      !std::regex_search(header, m, std::regex(R"(\((\d+),\s*(\d*)\)?)")))
+  if (header.find("'descr': '<f4'") == std::string::npos ||
+      header.find("'fortran_order': False") == std::string::npos)
     LMREC_THROW(FormatError,
                 path + ": expected little-endian float32 (<f4) in C order, header " + header);
-  rows = std::stoll(m[1]);
-  cols = m[2].length() ? std::stoll(m[2]) : 1;
-  std::vector<float> data(static_cast<size_t>(rows * cols));
-  if (!in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(data.size() * 4)))
-    LMREC_THROW(FormatError, path + ": truncated data, expected " + std::to_string(rows) + " × " +
-                                 std::to_string(cols) + " floats");
+  auto shape = npy_shape(path, header);
+  if (shape.empty() || shape.size() > 2)
+    LMREC_THROW(FormatError,
+                path + ": " + std::to_string(shape.size()) + "-D array, expected 1-D or 2-D");
+  int64_t r = shape[0], c = shape.size() == 2 ? shape[1] : 1;
+  // Checked against the file size before allocating, without overflowing r × c.
+  uint64_t bytes = file_size - 10 - len, n = bytes / 4;
+  bool fits = r == 0 || c == 0 ? bytes == 0
+                               : bytes % 4 == 0 && n % static_cast<uint64_t>(r) == 0 &&
+                                     n / static_cast<uint64_t>(r) == static_cast<uint64_t>(c);
+  if (!fits)
+    LMREC_THROW(FormatError, path + ": " + std::to_string(bytes) + " bytes of data for a " +
+                                 std::to_string(r) + " × " + std::to_string(c) +
+                                 " float32 array (truncated, or trailing bytes)");
+  std::vector<float> data(static_cast<size_t>(n));
+  if (!in.read(reinterpret_cast<char*>(data.data()), static_cast<std::streamsize>(bytes)))
+    LMREC_THROW(IoError, "cannot read " + path);
+  rows = r;
+  cols = c;
   return data;
 }
 

@@ -44,8 +44,12 @@ class FactorModel : public Recommender {
 // Writes a float matrix [rows × cols] as a NumPy .npy file (format 1.0, little-endian <f4, C
 // order).
 void write_npy(const std::string& path, std::span<const float> data, int64_t rows, int64_t cols);
+// The same for a vector: shape (n,), as NumPy writes a 1-D array.
+void write_npy(const std::string& path, std::span<const float> data);
 // Reads a .npy written by write_npy (or NumPy: <f4, C order, 1-D or 2-D). Throws FormatError
-// naming the file on any other dtype, order or a truncated file. Returns the shape in rows/cols.
+// naming the file on any other dtype, order or dimension count, or when the data is not exactly
+// rows × cols floats (truncated or trailing bytes). Returns the shape in rows/cols (cols = 1
+// for a 1-D array).
 std::vector<float> read_npy(const std::string& path, int64_t& rows, int64_t& cols);
 
 }  // namespace lmrec

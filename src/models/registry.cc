@@ -3,8 +3,13 @@
 #include <functional>
 
 #include "core/errors.h"
+#include "models/bpr.h"
 #include "models/ease.h"
+#include "models/ials.h"
 #include "models/itemknn.h"
+#include "models/mf.h"
+#include "models/mult_vae.h"
+#include "models/ncf.h"
 #include "models/popularity.h"
 #include "models/recommender.h"
 
@@ -25,6 +30,12 @@ const std::vector<std::pair<std::string, Factory>>& models() {
       {"popularity", factory<PopularityRecommender, PopularityOptions>()},
       {"itemknn", factory<ItemKnnRecommender, ItemKnnOptions>()},
       {"ease", factory<EaseRecommender, EaseOptions>()},
+      {"ials", factory<IalsRecommender, IalsOptions>()},
+      {"bpr", factory<BprRecommender, BprOptions>()},
+      {"mf", factory<MfRecommender, MfOptions>()},
+      {"ncf", factory<NcfRecommender, NcfOptions>()},
+      {"multvae", factory<MultVaeRecommender, MultVaeOptions>()},
+      {"multdae", factory<MultDaeRecommender, MultDaeOptions>()},
   };
   return kModels;
 }

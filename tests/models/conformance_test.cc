@@ -20,14 +20,22 @@ namespace fs = std::filesystem;
 using testing::kClusterItems;
 
 // What the shared checks may expect of a model. Non-personalised models (the same scores for
-// everybody) are exempt from the learning check.
+// everybody) are exempt from the learning checks. Which learning check applies depends on
+// predicts_values(): rating predictors learn from the values, not from which items a user
+// chose, so they take LearnsRatings instead of LearnsClusterStructure.
 struct ModelTraits {
   bool personalised = true;
+  // Options for the tiny test data where the defaults are sized for real data sets.
+  Options options;
 };
 
 ModelTraits traits_of(const std::string& name) {
   ModelTraits t;
   if (name == "popularity") t.personalised = false;
+  if (name == "multvae" || name == "multdae") {
+    for (const char* o : {"hidden=32", "latent=16", "epochs=40", "learning_rate=0.01"})
+      t.options.set(o);
+  }
   return t;
 }
 
@@ -40,7 +48,8 @@ UserContext history(std::vector<int32_t> items, int32_t user = -1) {
 
 class Conformance : public ::testing::TestWithParam<std::string> {
  protected:
-  std::unique_ptr<Recommender> fitted(const Options& options = {}) const {
+  std::unique_ptr<Recommender> fitted() const { return fitted(traits_of(GetParam()).options); }
+  std::unique_ptr<Recommender> fitted(const Options& options) const {
     auto model = make_recommender(GetParam(), options);
     NullProgress quiet;
     FitContext ctx;
@@ -124,7 +133,8 @@ TEST_P(Conformance, RecommendSkipsHistoryAndExclusionsBestFirst) {
 }
 
 TEST_P(Conformance, RefitWithTheSameOptionsGivesTheSameScores) {
-  auto a = fitted(), b = fitted(make_recommender(GetParam(), {})->options());
+  auto a = fitted(),
+       b = fitted(make_recommender(GetParam(), traits_of(GetParam()).options)->options());
   auto sa = scores(*a, contexts()), sb = scores(*b, contexts());
   for (size_t k = 0; k < sa.size(); ++k) EXPECT_FLOAT_EQ(sa[k], sb[k]) << k;
 }
@@ -231,9 +241,12 @@ TEST_P(Conformance, ScoringBeforeFitIsAUsageError) {
 }
 
 // Histories from one cluster should bring up the unseen items of that cluster first, although
-// the other cluster is more popular.
+// the other cluster is more popular. The fixture's ratings are random, so only the choice of
+// items carries the clusters; a rating predictor cannot see them (LearnsRatings checks it).
 TEST_P(Conformance, LearnsClusterStructure) {
   if (!traits_of(GetParam()).personalised) GTEST_SKIP() << "not personalised";
+  if (make_recommender(GetParam(), {})->predicts_values())
+    GTEST_SKIP() << "rating predictor: LearnsRatings applies";
   auto model = fitted();
   auto top_a = model->recommend(history({0, 1, 2}), 1);
   ASSERT_EQ(top_a.size(), 1u);
@@ -242,6 +255,27 @@ TEST_P(Conformance, LearnsClusterStructure) {
   ASSERT_EQ(top_b.size(), 1u);
   EXPECT_GE(top_b[0].item, kClusterItems);
   EXPECT_LT(top_b[0].item, 2 * kClusterItems);
+}
+
+// A rating predictor's scores for the known users' rated items, from their own histories,
+// should fit those ratings clearly better than the mean rating does.
+TEST_P(Conformance, LearnsRatings) {
+  if (!make_recommender(GetParam(), {})->predicts_values())
+    GTEST_SKIP() << "not a rating predictor";
+  auto model = fitted();
+  const auto& rows = data_.rows;
+  double mean = 0;
+  for (int64_t r = 0; r < rows.size(); ++r) mean += rows.value[r] / rows.size();
+  double sse = 0, sse_mean = 0;
+  for (int32_t u = 0; u < data_.n_users(); ++u) {
+    UserContext user = make_context(data_, u);
+    auto row = scores(*model, std::span<const UserContext>(&user, 1));
+    for (int64_t r = data_.user_begin(u); r < data_.user_end(u); ++r) {
+      sse += std::pow(row[rows.item[r]] - rows.value[r], 2);
+      sse_mean += std::pow(mean - rows.value[r], 2);
+    }
+  }
+  EXPECT_LT(sse, 0.25 * sse_mean) << "mean rating: " << sse_mean;
 }
 
 std::string test_name(const ::testing::TestParamInfo<std::string>& info) {

@@ -1,0 +1,50 @@
+// The options every libtorch model shares: optimiser, schedule, batching, early stopping,
+// checkpoints, logging, seed and device. Models embed a TrainOptions with their own defaults
+// and parse their keys next to it, so one `--set epochs=..` works the same everywhere.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "core/options.h"
+
+namespace lmrec {
+
+struct TrainOptions {
+  int64_t epochs = 20;
+  int64_t batch_size = 256;
+  double learning_rate = 1e-3;
+  std::string optimizer = "adam";  // adam (L2 added to the gradient) | adamw (decoupled decay)
+  double weight_decay = 0.0;
+  // Linear warm-up from 0 over this many optimiser steps; Adam's early steps are noisy while
+  // its moment estimates fill.
+  int64_t warmup_steps = 0;
+  // After warm-up: constant | linear (to 0 at the last step) | cosine (to 0) | exponential
+  // (times lr_decay after every epoch).
+  std::string lr_schedule = "constant";
+  double lr_decay = 1.0;
+  double clip_norm = 0.0;  // global gradient L2 norm cap; 0 = off
+  // Early stopping on FitContext::validate: every `eval_every` epochs, stop after `patience`
+  // checks without a new best and restore the best epoch's weights. 0 = off.
+  int64_t patience = 0;
+  int64_t eval_every = 1;
+  int64_t seed = 42;
+  std::string checkpoint_dir;  // resumable state after every epoch; empty = none
+  std::string log_path;        // one JSON line per epoch; empty = none
+  std::string device = "cpu";  // cpu | cuda
+
+  // The keys above, for check_known().
+  static const std::set<std::string>& keys();
+  // Reads the keys above over `defaults`; `model` names the model in errors.
+  static TrainOptions parse(const Options& options, const std::string& model,
+                            TrainOptions defaults);
+  // Writes every key, for the model's options().
+  void write(Options& out) const;
+};
+
+// The learning rate at optimiser step `step` (0-based) of `total_steps`, in epoch `epoch`
+// (0-based): warm-up, then the schedule.
+double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps, int64_t epoch);
+
+}  // namespace lmrec

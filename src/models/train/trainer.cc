@@ -1,0 +1,270 @@
+#include "models/train/trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "core/binary_io.h"
+#include "core/errors.h"
+#include "core/threads.h"
+#include "models/train/sampling.h"
+#include "models/train/tensor_io.h"
+
+namespace lmrec {
+
+namespace {
+
+constexpr char kCheckpointMagic[9] = "lmrecCKP";
+constexpr uint32_t kCheckpointVersion = 1;
+constexpr const char* kCheckpointFile = "checkpoint.bin";
+
+using Clock = std::chrono::steady_clock;
+
+// Everything besides the weights and the optimiser that a resumed run needs.
+struct LoopState {
+  int64_t epochs_done = 0, step = 0, best_epoch = 0, misses = 0;
+  double best = -std::numeric_limits<double>::infinity();
+  std::vector<torch::Tensor> best_weights;
+};
+
+uint64_t double_bits(double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  return bits;
+}
+
+double bits_double(uint64_t bits) {
+  double v;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::vector<torch::Tensor>& params,
+                                                        const TrainOptions& o) {
+  if (o.optimizer == "adamw")
+    return std::make_unique<torch::optim::AdamW>(
+        params, torch::optim::AdamWOptions(o.learning_rate).weight_decay(o.weight_decay));
+  return std::make_unique<torch::optim::Adam>(
+      params, torch::optim::AdamOptions(o.learning_rate).weight_decay(o.weight_decay));
+}
+
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+}
+
+// Best-epoch weights in parameter order, with their shapes (checked on load).
+void write_tensor_list(BinaryWriter& out, const std::vector<torch::Tensor>& tensors) {
+  out.u64(tensors.size());
+  for (const auto& t0 : tensors) {
+    torch::Tensor t = t0.to(torch::kCPU).contiguous();
+    out.array(t.sizes().vec());
+    out.array(std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel()));
+  }
+}
+
+std::vector<torch::Tensor> read_tensor_list(BinaryReader& in, const torch::nn::Module& net,
+                                            const std::string& path) {
+  auto params = net.parameters();
+  uint64_t n = in.u64();
+  if (n != 0 && n != params.size())
+    LMREC_THROW(FormatError, path + ": best weights do not match the model");
+  std::vector<torch::Tensor> tensors;
+  for (uint64_t k = 0; k < n; ++k) {
+    auto shape = in.array<int64_t>();
+    auto data = in.array<float>();
+    if (shape != params[k].sizes().vec() || static_cast<int64_t>(data.size()) != params[k].numel())
+      LMREC_THROW(FormatError, path + ": best weights do not match the model");
+    tensors.push_back(torch::from_blob(data.data(), params[k].sizes(), torch::kFloat32)
+                          .clone()
+                          .to(params[k].device()));
+  }
+  return tensors;
+}
+
+void save_checkpoint(const std::string& dir, const std::string& signature, TrainTask& task,
+                     torch::optim::Optimizer& optimizer, const LoopState& s) {
+  std::filesystem::create_directories(dir);
+  BinaryWriter out(dir + "/" + kCheckpointFile, kCheckpointMagic, kCheckpointVersion);
+  out.str(signature);
+  for (int64_t v : {s.epochs_done, s.step, s.best_epoch, s.misses})
+    out.u64(static_cast<uint64_t>(v));
+  out.u64(double_bits(s.best));
+  write_parameters(out, task.net());
+  write_tensor_list(out, s.best_weights);
+  out.str(optimizer_bytes(optimizer));
+  out.commit();
+}
+
+// Restores a checkpoint when `dir` holds one; returns false otherwise.
+bool load_checkpoint(const std::string& dir, const std::string& signature, TrainTask& task,
+                     torch::optim::Optimizer& optimizer, LoopState& s) {
+  std::string path = dir + "/" + kCheckpointFile;
+  if (dir.empty() || !std::filesystem::exists(path)) return false;
+  BinaryReader in(path, kCheckpointMagic, kCheckpointVersion, "training checkpoint");
+  if (in.str() != signature)
+    LMREC_THROW(ConfigError, "checkpoint " + path +
+                                 " was written by another model configuration or dataset; "
+                                 "remove it or choose another checkpoint_dir");
+  s.epochs_done = static_cast<int64_t>(in.u64());
+  s.step = static_cast<int64_t>(in.u64());
+  s.best_epoch = static_cast<int64_t>(in.u64());
+  s.misses = static_cast<int64_t>(in.u64());
+  s.best = bits_double(in.u64());
+  read_parameters(in, task.net(), path);
+  s.best_weights = read_tensor_list(in, task.net(), path);
+  load_optimizer_bytes(optimizer, in.str(), path);
+  in.expect_end();
+  return true;
+}
+
+class EpochLogFile {
+ public:
+  EpochLogFile(const std::string& path, bool append) {
+    if (path.empty()) return;
+    out_.open(path, append ? std::ios::app : std::ios::trunc);
+    if (!out_) LMREC_THROW(IoError, "cannot write training log " + path);
+  }
+  void write(const EpochRecord& r) {
+    if (!out_.is_open()) return;
+    nlohmann::json line = {{"epoch", r.epoch},
+                           {"loss", r.loss},
+                           {"valid", r.validated ? nlohmann::json(r.valid) : nlohmann::json()},
+                           {"samples_per_s", r.samples_per_s},
+                           {"seconds", r.seconds},
+                           {"learning_rate", r.learning_rate}};
+    out_ << line.dump() << "\n";
+    out_.flush();
+  }
+
+ private:
+  std::ofstream out_;
+};
+
+std::string status_line(const EpochRecord& r, int64_t epochs, double running_loss) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "epoch %lld/%lld loss %.4f", static_cast<long long>(r.epoch),
+                static_cast<long long>(epochs), running_loss);
+  std::string s = buf;
+  if (r.validated) {
+    std::snprintf(buf, sizeof buf, " valid %.4f", r.valid);
+    s += buf;
+  }
+  return s;
+}
+
+// One pass over the epoch's batches; fills loss, rate and time of `r`.
+void run_epoch(TrainTask& task, torch::optim::Optimizer& optimizer, const TrainOptions& o,
+               int64_t n_batches, int64_t total_steps, LoopState& s, EpochRecord& r,
+               Progress& progress) {
+  auto params = task.net().parameters();
+  auto start = Clock::now();
+  double loss_sum = 0;
+  int64_t samples = 0;
+  task.net().train();
+  for (int64_t b = 0; b < n_batches; ++b, ++s.step) {
+    r.learning_rate = learning_rate_at(o, s.step, total_steps, r.epoch - 1);
+    set_learning_rate(optimizer, r.learning_rate);
+    optimizer.zero_grad();
+    int64_t n = 0;
+    torch::Tensor loss = task.batch_loss(b, s.step, n);
+    loss.backward();
+    if (o.clip_norm > 0) clip_gradients(params, o.clip_norm);
+    optimizer.step();
+    loss_sum += loss.item<double>() * static_cast<double>(n);
+    samples += n;
+    progress.advance(n);
+    if (b % 16 == 0 || b + 1 == n_batches)
+      progress.status(status_line(r, o.epochs, loss_sum / std::max<int64_t>(samples, 1)));
+  }
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.loss = loss_sum / std::max<int64_t>(samples, 1);
+  r.samples_per_s = static_cast<double>(samples) / std::max(r.seconds, 1e-9);
+}
+
+// Validates after the epoch when due; returns true when patience has run out.
+bool early_stopping_step(TrainTask& task, const TrainOptions& o, const FitContext& ctx,
+                         const Recommender& model, LoopState& s, EpochRecord& r) {
+  if (r.epoch % o.eval_every != 0 && r.epoch != o.epochs) return false;
+  task.net().eval();
+  task.weights_changed();
+  r.valid = ctx.validate(model);
+  r.validated = true;
+  if (r.valid > s.best) {
+    s.best = r.valid, s.best_epoch = r.epoch, s.misses = 0;
+    s.best_weights = copy_parameters(task.net());
+    return false;
+  }
+  return ++s.misses >= o.patience;
+}
+
+}  // namespace
+
+double clip_gradients(const std::vector<torch::Tensor>& params, double max_norm) {
+  return torch::nn::utils::clip_grad_norm_(params, max_norm);
+}
+
+void use_lmrec_threads() {
+  static std::once_flag interop;
+  std::call_once(interop, [] {
+    try {
+      at::set_num_interop_threads(1);
+    } catch (const c10::Error&) {
+      // Already fixed by earlier torch work in this process; it cannot change any more.
+    }
+  });
+  torch::set_num_threads(thread_count());
+}
+
+torch::Device resolve_device(const std::string& device, const std::string& model) {
+  if (device == "cuda") {
+    if (!torch::cuda::is_available())
+      LMREC_THROW(ConfigError, model + ": device=cuda, but this libtorch has no usable CUDA");
+    return torch::Device(torch::kCUDA);
+  }
+  return torch::Device(torch::kCPU);
+}
+
+TrainResult train(TrainTask& task, const TrainOptions& o, const FitContext& ctx,
+                  const Recommender& model, const std::string& label,
+                  const std::string& signature) {
+  NullProgress quiet;
+  Progress& progress = ctx.progress ? *ctx.progress : quiet;
+  use_lmrec_threads();
+  auto optimizer = make_optimizer(task.net().parameters(), o);
+  LoopState s;
+  TrainResult result;
+  bool resumed = load_checkpoint(o.checkpoint_dir, signature, task, *optimizer, s);
+  result.resumed_after = s.epochs_done;
+  bool early = o.patience > 0 && static_cast<bool>(ctx.validate);
+  EpochLogFile log(o.log_path, resumed);
+  progress.start(label, o.epochs * task.epoch_samples(), "samples");
+  progress.advance(s.epochs_done * task.epoch_samples());
+  bool stop = early && s.best_epoch > 0 && s.misses >= o.patience;
+  for (int64_t epoch = s.epochs_done; epoch < o.epochs && !stop; ++epoch) {
+    int64_t n_batches = task.begin_epoch(
+        epoch, stream_seed(static_cast<uint64_t>(o.seed), static_cast<uint64_t>(epoch)));
+    EpochRecord r;
+    r.epoch = epoch + 1;
+    run_epoch(task, *optimizer, o, n_batches, n_batches * o.epochs, s, r, progress);
+    if (early) stop = early_stopping_step(task, o, ctx, model, s, r);
+    progress.status(status_line(r, o.epochs, r.loss));
+    s.epochs_done = epoch + 1;
+    log.write(r);
+    result.log.push_back(r);
+    if (!o.checkpoint_dir.empty())
+      save_checkpoint(o.checkpoint_dir, signature, task, *optimizer, s);
+  }
+  if (early && !s.best_weights.empty()) restore_parameters(task.net(), s.best_weights);
+  result.best_epoch = early ? s.best_epoch : 0;
+  task.net().eval();
+  task.weights_changed();
+  progress.finish();
+  return result;
+}
+
+}  // namespace lmrec
