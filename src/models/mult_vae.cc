@@ -139,17 +139,6 @@ class AutoencoderTask : public TrainTask {
   at::Generator noise_;
 };
 
-std::string signature(const std::string& name, const AutoencoderOptions& o, const Dataset& data) {
-  Options sig = o.to_options();
-  for (const char* k : {"epochs", "patience", "eval_every", "checkpoint_dir", "log_path"})
-    sig.set(k, "");
-  std::ostringstream s;
-  s << name;
-  for (const auto& [k, v] : sig.values()) s << ' ' << k << '=' << v;
-  s << " data=" << data.fingerprint();
-  return s.str();
-}
-
 }  // namespace
 
 TrainOptions AutoencoderOptions::default_train() {
@@ -221,7 +210,7 @@ void AutoencoderRecommender::fit(const Dataset& data, const FitContext& ctx) {
   AutoencoderTask task(*net, user_item_matrix(data, true), options_, device);
   try {
     auto result =
-        train(task, options_.train, ctx, *this, name(), signature(name(), options_, data));
+        train(task, options_.train, ctx, *this, name(), run_signature(name(), options_.to_options(), data.fingerprint()));
     for (const auto& r : result.log) losses_.push_back(r.loss);
   } catch (...) {
     net_.reset();

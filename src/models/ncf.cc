@@ -176,17 +176,6 @@ class NcfTask : public TrainTask {
   PairSamples samples_;
 };
 
-std::string signature(const NcfOptions& o, const Dataset& train) {
-  Options sig = o.to_options();
-  for (const char* k : {"epochs", "patience", "eval_every", "checkpoint_dir", "log_path"})
-    sig.set(k, "");
-  std::ostringstream s;
-  s << "ncf";
-  for (const auto& [k, v] : sig.values()) s << ' ' << k << '=' << v;
-  s << " data=" << train.fingerprint();
-  return s.str();
-}
-
 // Adam on the user embeddings of one history with the item weights fixed.
 void fold_in(const NcfRecommender::Net& net, const NcfOptions& o,
              const std::vector<WeightedItem>& row, int32_t n_items, torch::Tensor& user_gmf,
@@ -327,7 +316,7 @@ void NcfRecommender::fit(const Dataset& data, const FitContext& ctx) {
   n_users_ = data.n_users();
   NcfTask task(*net, std::move(x), n_items_, options_, device);
   try {
-    train(task, options_.train, ctx, *this, "ncf", signature(options_, data));
+    train(task, options_.train, ctx, *this, "ncf", run_signature("ncf", options_.to_options(), data.fingerprint()));
   } catch (...) {
     net_.reset();
     n_items_ = n_users_ = 0;

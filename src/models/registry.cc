@@ -3,15 +3,20 @@
 #include <functional>
 
 #include "core/errors.h"
+#include "models/bert4rec.h"
 #include "models/bpr.h"
 #include "models/ease.h"
+#include "models/gru4rec.h"
+#include "models/hstu.h"
 #include "models/ials.h"
 #include "models/itemknn.h"
+#include "models/lstm.h"
 #include "models/mf.h"
 #include "models/mult_vae.h"
 #include "models/ncf.h"
 #include "models/popularity.h"
 #include "models/recommender.h"
+#include "models/sasrec.h"
 
 namespace lmrec {
 
@@ -36,6 +41,11 @@ const std::vector<std::pair<std::string, Factory>>& models() {
       {"ncf", factory<NcfRecommender, NcfOptions>()},
       {"multvae", factory<MultVaeRecommender, MultVaeOptions>()},
       {"multdae", factory<MultDaeRecommender, MultDaeOptions>()},
+      {"sasrec", factory<SasRecRecommender, SasRecOptions>()},
+      {"bert4rec", factory<Bert4RecRecommender, Bert4RecOptions>()},
+      {"hstu", factory<HstuRecommender, HstuOptions>()},
+      {"gru4rec", factory<Gru4RecRecommender, Gru4RecOptions>()},
+      {"lstm", factory<LstmRecommender, LstmOptions>()},
   };
   return kModels;
 }

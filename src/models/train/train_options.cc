@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <sstream>
 
 #include "core/errors.h"
 #include "models/model_options.h"
@@ -97,6 +98,16 @@ double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps
   if (o.lr_schedule == "cosine") return lr * 0.5 * (1.0 + std::cos(std::numbers::pi * t));
   if (o.lr_schedule == "exponential") return lr * std::pow(o.lr_decay, static_cast<double>(epoch));
   return lr;
+}
+
+std::string run_signature(const std::string& model, Options options, uint64_t data_fingerprint) {
+  for (const char* k : {"epochs", "patience", "eval_every", "checkpoint_dir", "log_path"})
+    options.set(k, "");
+  std::ostringstream s;
+  s << model;
+  for (const auto& [k, v] : options.values()) s << ' ' << k << '=' << v;
+  s << " data=" << data_fingerprint;
+  return s.str();
 }
 
 }  // namespace lmrec

@@ -43,6 +43,10 @@ struct TrainOptions {
   void write(Options& out) const;
 };
 
+// What identifies a training run for its checkpoints: the model, every option that shapes the
+// result (not epochs, patience, eval_every or paths) and the training data.
+std::string run_signature(const std::string& model, Options options, uint64_t data_fingerprint);
+
 // The learning rate at optimiser step `step` (0-based) of `total_steps`, in epoch `epoch`
 // (0-based): warm-up, then the schedule.
 double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps, int64_t epoch);

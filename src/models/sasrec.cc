@@ -1,0 +1,24 @@
+#include "models/sasrec.h"
+
+#include "models/train/sequence_nets.h"
+
+namespace lmrec {
+
+SequentialOptions SasRecOptions::defaults() {
+  SequentialOptions o;
+  // The defaults: two blocks of width 64 over the 50 newest items, dropout 0.3.
+  return o;
+}
+
+SequentialOptions SasRecOptions::parse(const Options& options) {
+  return SequentialOptions::parse(options, "sasrec", false, defaults());
+}
+
+std::shared_ptr<SequenceNet> SasRecRecommender::make_net(int64_t n_items) const {
+  const auto& o = seq_options();
+  SequenceNetShape shape{n_items, o.hidden, o.layers, o.heads, o.max_len + 1, o.dropout,
+                         static_cast<uint64_t>(o.train.seed)};
+  return make_transformer_net(shape, true);
+}
+
+}  // namespace lmrec

@@ -1,0 +1,325 @@
+#include "models/sequential.h"
+
+#include <cblas.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/binary_io.h"
+#include "core/errors.h"
+#include "models/model_options.h"
+#include "models/train/losses.h"
+#include "models/train/sequence_batches.h"
+#include "models/train/sequence_net.h"
+#include "models/train/tensor_io.h"
+#include "models/train/trainer.h"
+
+namespace lmrec {
+
+namespace {
+
+constexpr char kMagic[9] = "lmrecSEQ";
+constexpr uint32_t kVersion = 1;
+constexpr uint64_t kNoiseStream = 0xD809;
+
+std::vector<float> log_popularity(const Dataset& data) {
+  std::vector<float> counts(static_cast<size_t>(data.n_items()), 0.0f);
+  for (int32_t u = 0; u < data.n_users(); ++u)
+    for (int32_t item : data.user_items(u)) counts[static_cast<size_t>(item)] += 1.0f;
+  for (float& c : counts) c = std::log1p(c);
+  return counts;
+}
+
+// Draws the shared negatives of loss=sampled: uniformly, or in proportion to the training
+// counts through their cumulative sums.
+class NegativeSampler {
+ public:
+  NegativeSampler(const std::vector<float>& log_counts, bool by_popularity) {
+    if (!by_popularity) {
+      n_ = static_cast<int64_t>(log_counts.size());
+      return;
+    }
+    double total = 0;
+    for (float c : log_counts) cumulative_.push_back(total += std::expm1(c));
+  }
+  // `ids` [k], and log(k · q(id)) for popularity (empty for uniform, where it cancels).
+  void draw(int64_t k, SampleRng& rng, std::vector<int64_t>& ids, std::vector<float>& log_q) const {
+    ids.resize(static_cast<size_t>(k));
+    log_q.clear();
+    if (cumulative_.empty()) {
+      for (auto& id : ids) id = static_cast<int64_t>(rng.below(static_cast<uint64_t>(n_)));
+      return;
+    }
+    double total = cumulative_.back();
+    for (auto& id : ids) {
+      double r = rng.uniform() * total;
+      id = std::upper_bound(cumulative_.begin(), cumulative_.end(), r) - cumulative_.begin();
+      id = std::min<int64_t>(id, static_cast<int64_t>(cumulative_.size()) - 1);
+      double p = (cumulative_[id] - (id ? cumulative_[id - 1] : 0.0)) / total;
+      log_q.push_back(static_cast<float>(std::log(static_cast<double>(k) * p)));
+    }
+  }
+
+ private:
+  int64_t n_ = 0;
+  std::vector<double> cumulative_;
+};
+
+class SequenceTask : public TrainTask {
+ public:
+  SequenceTask(SequenceNet& net, const SequentialOptions& o, bool masked, SequenceWindows windows,
+               const std::vector<float>& log_counts, torch::Device device,
+               std::function<void()> on_weights)
+      : net_(net),
+        o_(o),
+        windows_(std::move(windows)),
+        sampler_(log_counts, o.sampler == "popularity"),
+        device_(device),
+        noise_(make_generator(0)),
+        on_weights_(std::move(on_weights)) {
+    task_.kind = masked ? WindowTask::Kind::masked_item : WindowTask::Kind::next_item;
+    task_.pad = net.pad(), task_.mask = net.mask(), task_.mask_probability = o.mask_probability;
+    for (int64_t w = 0; w < windows_.size(); ++w)
+      targets_ += windows_.window(w).size() - (masked ? 0 : 1);
+  }
+  torch::nn::Module& net() override { return net_; }
+  int64_t begin_epoch(int64_t, uint64_t seed) override {
+    rng_ = SampleRng(seed);
+    noise_ = make_generator(stream_seed(seed, kNoiseStream));
+    batches_ = length_batches(windows_, o_.train.batch_size, rng_);
+    return static_cast<int64_t>(batches_.size());
+  }
+  torch::Tensor batch_loss(int64_t batch, int64_t, int64_t& samples) override {
+    auto b = make_sequence_batch(windows_, batches_[batch], task_, rng_);
+    samples = b.n_targets;
+    auto shape = std::vector<int64_t>{b.rows, b.width};
+    auto inputs = to_tensor(b.inputs, device_).view(shape);
+    auto positions = to_tensor(b.positions, device_).view(shape);
+    auto targets = to_tensor(b.targets, device_);
+    auto hidden = net_.encode(inputs, positions, to_tensor(b.lengths, device_), &noise_);
+    auto where = targets.ge(0).nonzero().squeeze(1);
+    auto h = hidden.reshape({-1, net_.hidden()}).index_select(0, where);
+    return loss(h, targets.index_select(0, where));
+  }
+  int64_t epoch_samples() const override { return targets_; }
+  void weights_changed() override { on_weights_(); }
+
+ private:
+  torch::Tensor loss(const torch::Tensor& h, const torch::Tensor& target) {
+    auto items = net_.item_matrix();
+    if (o_.loss == "ce") return torch::nn::functional::cross_entropy(h.mm(items.t()), target);
+    auto positive = (h * items.index_select(0, target)).sum(1);
+    if (o_.loss == "bce") {
+      std::vector<int64_t> ids(static_cast<size_t>(target.size(0)));
+      for (auto& id : ids) id = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(net_.n_items())));
+      auto negative = (h * items.index_select(0, to_tensor(ids, device_))).sum(1);
+      return logistic_loss(torch::cat({positive, negative}),
+                           torch::cat({torch::ones_like(positive), torch::zeros_like(negative)}));
+    }
+    std::vector<int64_t> ids;
+    std::vector<float> log_q;
+    sampler_.draw(o_.negatives, rng_, ids, log_q);
+    auto neg_ids = to_tensor(ids, device_);
+    auto negative = h.mm(items.index_select(0, neg_ids).t());  // [N × K]
+    negative = negative.masked_fill(neg_ids.unsqueeze(0) == target.unsqueeze(1), -1e9);
+    torch::Tensor q;
+    if (!log_q.empty()) q = to_tensor(log_q, device_).unsqueeze(0).expand_as(negative);
+    return sampled_softmax_loss(positive, negative, q);
+  }
+
+  SequenceNet& net_;
+  const SequentialOptions& o_;
+  SequenceWindows windows_;
+  NegativeSampler sampler_;
+  WindowTask task_;
+  torch::Device device_;
+  SampleRng rng_{0};
+  at::Generator noise_;
+  std::function<void()> on_weights_;
+  std::vector<std::vector<int64_t>> batches_;
+  int64_t targets_ = 0;
+};
+
+void check_choice(const std::string& model, const std::string& key, const std::string& value,
+                  std::initializer_list<const char*> allowed) {
+  std::string names;
+  for (const char* a : allowed) {
+    if (value == a) return;
+    names += (names.empty() ? "" : "|") + std::string(a);
+  }
+  LMREC_THROW(ConfigError, model + ": " + key + " '" + value + "' (expected " + names + ")");
+}
+
+}  // namespace
+
+TrainOptions SequentialOptions::default_train() {
+  TrainOptions t;
+  t.epochs = 200;
+  t.batch_size = 128;
+  t.learning_rate = 1e-3;
+  t.patience = 5;
+  t.eval_every = 2;
+  return t;
+}
+
+SequentialOptions SequentialOptions::parse(const Options& options, const std::string& model,
+                                           bool masked, SequentialOptions o) {
+  auto known = TrainOptions::keys();
+  known.insert({"hidden", "layers", "heads", "max_len", "dropout"});
+  if (masked) known.insert("mask_probability");
+  else known.insert({"loss", "negatives", "sampler"});
+  options.check_known(model, known);
+  o.hidden = options.get_int("hidden", o.hidden);
+  o.layers = options.get_int("layers", o.layers);
+  o.heads = options.get_int("heads", o.heads);
+  o.max_len = options.get_int("max_len", o.max_len);
+  o.dropout = options.get_double("dropout", o.dropout);
+  o.loss = options.get_string("loss", o.loss);
+  o.negatives = options.get_int("negatives", o.negatives);
+  o.sampler = options.get_string("sampler", o.sampler);
+  o.mask_probability = options.get_double("mask_probability", o.mask_probability);
+  o.train = TrainOptions::parse(options, model, o.train);
+  if (o.hidden <= 0 || o.layers <= 0 || o.heads <= 0 || o.max_len <= 0)
+    LMREC_THROW(ConfigError, model + ": hidden, layers, heads and max_len must be > 0");
+  if (o.hidden % o.heads != 0)
+    LMREC_THROW(ConfigError, model + ": hidden must be a multiple of heads");
+  if (!(o.dropout >= 0 && o.dropout < 1))
+    LMREC_THROW(ConfigError, model + ": dropout must be in [0, 1)");
+  if (!(o.mask_probability > 0 && o.mask_probability < 1))
+    LMREC_THROW(ConfigError, model + ": mask_probability must be in (0, 1)");
+  if (o.negatives <= 0) LMREC_THROW(ConfigError, model + ": negatives must be > 0");
+  check_choice(model, "loss", o.loss, {"ce", "sampled", "bce"});
+  check_choice(model, "sampler", o.sampler, {"uniform", "popularity"});
+  return o;
+}
+
+Options SequentialOptions::to_options(bool masked) const {
+  Options o;
+  o.set("hidden", std::to_string(hidden));
+  o.set("layers", std::to_string(layers));
+  o.set("heads", std::to_string(heads));
+  o.set("max_len", std::to_string(max_len));
+  o.set("dropout", format_option(dropout));
+  if (masked) {
+    o.set("mask_probability", format_option(mask_probability));
+  } else {
+    o.set("loss", loss);
+    o.set("negatives", std::to_string(negatives));
+    o.set("sampler", sampler);
+  }
+  train.write(o);
+  return o;
+}
+
+SequentialRecommender::SequentialRecommender(std::string name, SequentialOptions options,
+                                             bool masked)
+    : name_(std::move(name)), options_(std::move(options)), masked_(masked) {}
+SequentialRecommender::~SequentialRecommender() = default;
+
+void SequentialRecommender::fit(const Dataset& data, const FitContext& ctx) {
+  auto device = resolve_device(options_.train.device, name_);
+  net_.reset();
+  n_items_ = 0;
+  losses_.clear();
+  auto net = make_net(data.n_items());
+  net->to(device);
+  net_ = net;  // validation scores through this object from here on
+  n_items_ = data.n_items();
+  popularity_ = log_popularity(data);
+  int64_t window = options_.max_len + (masked_ ? 0 : 1);
+  SequenceTask task(*net, options_, masked_, sequence_windows(data, window - 1), popularity_,
+                    device, [this] { refresh_item_vectors(); });
+  try {
+    auto result = train(task, options_.train, ctx, *this, name_,
+                        run_signature(name_, options(), data.fingerprint()));
+    for (const auto& r : result.log) losses_.push_back(r.loss);
+    refresh_item_vectors();
+  } catch (...) {
+    net_.reset();
+    n_items_ = 0;
+    throw;
+  }
+}
+
+void SequentialRecommender::refresh_item_vectors() {
+  torch::NoGradGuard no_grad;
+  auto m = net_->item_matrix().to(torch::kCPU).contiguous();
+  item_vectors_.assign(m.data_ptr<float>(), m.data_ptr<float>() + m.numel());
+}
+
+void SequentialRecommender::encode_users(std::span<const UserContext> users, float* out) const {
+  LMREC_CHECK(net_, UsageError, name_ + ": scoring before fit() or load");
+  torch::NoGradGuard no_grad;
+  auto device = net_->table.device();
+  int64_t d = net_->hidden();
+  for (size_t u = 0; u < users.size(); ++u) {
+    const auto& items = users[u].items;
+    auto keep = std::min<int64_t>(static_cast<int64_t>(items.size()), options_.max_len);
+    std::vector<int64_t> inputs(items.end() - keep, items.end());
+    if (masked_) inputs.push_back(net_->mask());
+    auto len = static_cast<int64_t>(inputs.size());
+    if (len == 0) {
+      std::fill(out + u * d, out + (u + 1) * d, 0.0f);
+      continue;
+    }
+    std::vector<int64_t> positions(static_cast<size_t>(len));
+    for (int64_t j = 0; j < len; ++j) positions[j] = len - 1 - j;
+    auto h = net_->encode(to_tensor(inputs, device).view({1, len}),
+                          to_tensor(positions, device).view({1, len}),
+                          to_tensor(std::vector<int64_t>{len}, device), nullptr);
+    auto last = h.select(1, len - 1).to(torch::kCPU).contiguous();
+    std::memcpy(out + u * d, last.data_ptr<float>(), static_cast<size_t>(d) * sizeof(float));
+  }
+}
+
+void SequentialRecommender::score(std::span<const UserContext> users, float* scores) const {
+  LMREC_CHECK(net_, UsageError, name_ + ": score() before fit() or load");
+  for (const auto& u : users)
+    for (int32_t item : u.items)
+      LMREC_CHECK(item >= 0 && item < n_items_, UsageError,
+                  name_ + ": item id " + std::to_string(item) + " outside the model's " +
+                      std::to_string(n_items_) + " items");
+  auto n = static_cast<int64_t>(users.size());
+  if (n == 0) return;
+  int64_t d = net_->hidden();
+  std::vector<float> vectors(static_cast<size_t>(n * d));
+  encode_users(users, vectors.data());
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), n_items_,
+              static_cast<int>(d), 1.0f, vectors.data(), static_cast<int>(d),
+              item_vectors_.data(), static_cast<int>(d), 0.0f, scores, n_items_);
+  for (int64_t u = 0; u < n; ++u)
+    if (users[u].items.empty())
+      std::copy(popularity_.begin(), popularity_.end(), scores + u * n_items_);
+}
+
+void SequentialRecommender::save_weights(const std::string& dir) const {
+  LMREC_CHECK(net_, UsageError, name_ + ": save before fit()");
+  BinaryWriter out(dir + "/weights.bin", kMagic, kVersion);
+  out.str(name_);
+  out.u64(static_cast<uint64_t>(n_items_));
+  out.array(popularity_);
+  write_parameters(out, *net_);
+  out.commit();
+}
+
+void SequentialRecommender::load_weights(const std::string& dir) {
+  std::string path = dir + "/weights.bin";
+  BinaryReader in(path, kMagic, kVersion, name_ + " weights file");
+  if (in.str() != name_) LMREC_THROW(FormatError, path + ": weights of another model");
+  uint64_t items = in.u64();
+  if (items == 0 || items > INT32_MAX) LMREC_THROW(FormatError, path + ": implausible item count");
+  auto popularity = in.array<float>();
+  if (popularity.size() != items) LMREC_THROW(FormatError, path + ": popularity does not match");
+  auto net = make_net(static_cast<int64_t>(items));
+  read_parameters(in, *net, path);
+  in.expect_end();
+  net->to(resolve_device(options_.train.device, name_));
+  net_ = net;
+  n_items_ = static_cast<int32_t>(items);
+  popularity_ = std::move(popularity);
+  refresh_item_vectors();
+}
+
+}  // namespace lmrec

@@ -1,0 +1,87 @@
+// The base of the sequence recommenders (SASRec, BERT4Rec, HSTU, GRU4Rec, LSTM): a network reads
+// the user's most recent items in order and its hidden state at the newest one, times the item
+// table, scores every item. Training and scoring are shared here; each model supplies its
+// network and its defaults.
+//
+// Training (next-item models): every position of every history window predicts the item that
+// follows it (see models/train/sequence_batches.h), with
+//   loss=ce       softmax cross-entropy over the whole catalogue,
+//   loss=sampled  softmax over the target and `negatives` items shared by the batch, drawn
+//                 uniformly or by popularity (with the logQ correction), accidental hits masked,
+//   loss=bce      binary cross-entropy against one uniform negative per target (SASRec's paper).
+// Masked-item models (BERT4Rec) predict masked positions of the window instead.
+//
+// Scoring needs only the context's items, so an unseen user is served like a known one and a
+// new event changes the next answer at once. Each user is encoded alone at the length of the
+// history (no padding), so a user's scores do not depend on who else is in the batch; then one
+// matrix product scores all items. An empty history gets the training popularity.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/recommender.h"
+#include "models/train/train_options.h"
+
+namespace lmrec {
+
+struct SequentialOptions {
+  int64_t hidden = 64;
+  int64_t layers = 2;
+  int64_t heads = 2;        // attention models
+  int64_t max_len = 50;     // most recent items read
+  double dropout = 0.3;
+  std::string loss = "ce";  // ce | sampled | bce (next-item models)
+  int64_t negatives = 512;  // loss=sampled
+  std::string sampler = "uniform";  // uniform | popularity (loss=sampled)
+  double mask_probability = 0.2;    // masked-item models
+  TrainOptions train = default_train();
+
+  static TrainOptions default_train();
+  // `model` names the model in errors; `masked` selects the keys that apply.
+  static SequentialOptions parse(const Options& options, const std::string& model, bool masked,
+                                 SequentialOptions defaults);
+  Options to_options(bool masked) const;
+};
+
+class SequenceNet;
+
+class SequentialRecommender : public Recommender {
+ public:
+  ~SequentialRecommender() override;
+  std::string name() const override { return name_; }
+  Options options() const override { return options_.to_options(masked_); }
+  void fit(const Dataset& train, const FitContext& ctx) override;
+  int32_t n_items() const override { return n_items_; }
+  void score(std::span<const UserContext> users, float* scores) const override;
+  void save_weights(const std::string& dir) const override;
+  void load_weights(const std::string& dir) override;
+
+  // The hidden state each context ends in: [users.size() × hidden] row-major. Dot products with
+  // item_vectors() are the scores (for ANN retrieval and caching a user's state).
+  void encode_users(std::span<const UserContext> users, float* out) const;
+  const std::vector<float>& item_vectors() const { return item_vectors_; }
+  const std::vector<double>& epoch_losses() const { return losses_; }
+
+ protected:
+  SequentialRecommender(std::string name, SequentialOptions options, bool masked);
+  virtual std::shared_ptr<SequenceNet> make_net(int64_t n_items) const = 0;
+  const SequentialOptions& seq_options() const { return options_; }
+
+ private:
+  void refresh_item_vectors();
+
+  std::string name_;
+  SequentialOptions options_;
+  bool masked_;
+  int32_t n_items_ = 0;
+  std::shared_ptr<SequenceNet> net_;  // null until fitted or loaded
+  std::vector<float> item_vectors_;   // [n_items × hidden], copied out after training
+  std::vector<float> popularity_;     // log(1 + training count), for empty histories
+  std::vector<double> losses_;
+};
+
+}  // namespace lmrec

@@ -1,0 +1,86 @@
+#include "models/train/sequence_batches.h"
+
+#include <algorithm>
+
+namespace lmrec {
+
+namespace {
+
+constexpr int64_t kSortGroup = 64;  // batches per group sorted by length
+
+}  // namespace
+
+SequenceWindows sequence_windows(const Dataset& data, int64_t max_len) {
+  SequenceWindows w;
+  w.offsets.push_back(0);
+  for (int32_t u = 0; u < data.n_users(); ++u) {
+    auto items = data.user_items(u);
+    auto n = static_cast<int64_t>(items.size());
+    std::vector<std::pair<int64_t, int64_t>> spans;  // [begin, end), newest first
+    for (int64_t end = n; end >= 2; end -= max_len) spans.emplace_back(std::max<int64_t>(0, end - max_len - 1), end);
+    for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
+      w.items.insert(w.items.end(), items.begin() + it->first, items.begin() + it->second);
+      w.offsets.push_back(static_cast<int64_t>(w.items.size()));
+    }
+  }
+  return w;
+}
+
+std::vector<std::vector<int64_t>> length_batches(const SequenceWindows& windows,
+                                                 int64_t batch_size, SampleRng& rng) {
+  auto order = permutation(windows.size(), rng);
+  auto length = [&](int64_t w) { return windows.offsets[w + 1] - windows.offsets[w]; };
+  int64_t group = batch_size * kSortGroup;
+  for (size_t begin = 0; begin < order.size(); begin += static_cast<size_t>(group)) {
+    auto end = std::min(order.size(), begin + static_cast<size_t>(group));
+    std::stable_sort(order.begin() + static_cast<ptrdiff_t>(begin),
+                     order.begin() + static_cast<ptrdiff_t>(end),
+                     [&](int64_t a, int64_t b) { return length(a) < length(b); });
+  }
+  std::vector<std::vector<int64_t>> batches;
+  for (size_t begin = 0; begin < order.size(); begin += static_cast<size_t>(batch_size)) {
+    auto end = std::min(order.size(), begin + static_cast<size_t>(batch_size));
+    batches.emplace_back(order.begin() + static_cast<ptrdiff_t>(begin),
+                         order.begin() + static_cast<ptrdiff_t>(end));
+  }
+  auto shuffle = permutation(static_cast<int64_t>(batches.size()), rng);
+  std::vector<std::vector<int64_t>> shuffled(batches.size());
+  for (size_t k = 0; k < batches.size(); ++k) shuffled[k] = std::move(batches[shuffle[k]]);
+  return shuffled;
+}
+
+SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<const int64_t> ids,
+                                  const WindowTask& task, SampleRng& rng) {
+  bool next = task.kind == WindowTask::Kind::next_item;
+  SequenceBatch b;
+  b.rows = static_cast<int64_t>(ids.size());
+  for (int64_t w : ids)
+    b.width = std::max<int64_t>(b.width, windows.offsets[w + 1] - windows.offsets[w] - (next ? 1 : 0));
+  auto cells = static_cast<size_t>(b.rows * b.width);
+  b.inputs.assign(cells, task.pad);
+  b.positions.assign(cells, 0);
+  b.targets.assign(cells, -1);
+  for (int64_t r = 0; r < b.rows; ++r) {
+    auto window = windows.window(ids[r]);
+    auto len = static_cast<int64_t>(window.size()) - (next ? 1 : 0);
+    b.lengths.push_back(len);
+    int64_t* in = b.inputs.data() + r * b.width;
+    int64_t* pos = b.positions.data() + r * b.width;
+    int64_t* tgt = b.targets.data() + r * b.width;
+    bool masked = false;
+    for (int64_t j = 0; j < len; ++j) {
+      in[j] = window[j];
+      pos[j] = len - 1 - j;
+      if (next) {
+        tgt[j] = window[j + 1];
+      } else if (rng.uniform() < task.mask_probability) {
+        tgt[j] = window[j], in[j] = task.mask, masked = true;
+      }
+    }
+    if (!next && !masked) tgt[len - 1] = window[len - 1], in[len - 1] = task.mask;
+  }
+  for (int64_t t : b.targets) b.n_targets += t >= 0;
+  return b;
+}
+
+}  // namespace lmrec

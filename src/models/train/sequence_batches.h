@@ -1,0 +1,65 @@
+// Training material of the sequence models, built without torch: every user's time-ordered
+// history cut into windows, and each epoch's batches of windows of similar length (so padding,
+// and with it wasted attention and recurrence work, stays small).
+//
+// Layout of a batch: rows are left-aligned (a row's items start at column 0 and padding fills
+// the end), so a causal model's real positions never see padding and a recurrent model's state
+// is never touched by it. Positions count back from the row's newest item (0 = newest), as in
+// SASRec's left-padded layout: the position of an item says how recent it is, whatever the
+// row's length.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "data/dataset.h"
+#include "models/train/sampling.h"
+
+namespace lmrec {
+
+struct SequenceWindows {
+  std::vector<int32_t> items;    // the windows, concatenated
+  std::vector<int64_t> offsets;  // window w is items[offsets[w], offsets[w + 1])
+  int64_t size() const { return static_cast<int64_t>(offsets.size()) - 1; }
+  std::span<const int32_t> window(int64_t w) const {
+    return {items.data() + offsets[w], static_cast<size_t>(offsets[w + 1] - offsets[w])};
+  }
+};
+
+// Each user's history in time order, cut from the newest end into windows of at most
+// `max_len` + 1 items that overlap by one item, so every item after a user's first is a target
+// exactly once. Histories shorter than two items give no window.
+SequenceWindows sequence_windows(const Dataset& data, int64_t max_len);
+
+// One batch, host side, in the int64 layout torch reads in place. All arrays are [rows × width].
+struct SequenceBatch {
+  int64_t rows = 0, width = 0;
+  std::vector<int64_t> inputs;     // item ids; `pad` past a row's end
+  std::vector<int64_t> positions;  // 0 = newest input of the row; 0 on padding
+  std::vector<int64_t> targets;    // the item to predict at each input; -1 = none
+  std::vector<int64_t> lengths;    // [rows]
+  int64_t n_targets = 0;
+};
+
+// How a window becomes inputs and targets.
+struct WindowTask {
+  enum class Kind { next_item, masked_item } kind = Kind::next_item;
+  int64_t pad = 0;             // id written on padding
+  int64_t mask = 0;            // id of the mask token (masked_item)
+  double mask_probability = 0.2;
+};
+
+// The epoch's order: windows sorted by length within random groups of `batch_size` × 64
+// windows, cut into batches of `batch_size`, batches shuffled. Returns the window ids per batch.
+std::vector<std::vector<int64_t>> length_batches(const SequenceWindows& windows,
+                                                 int64_t batch_size, SampleRng& rng);
+
+// next_item: inputs are window[0..n-2], targets window[1..n-1].
+// masked_item: inputs are the whole window with each item replaced by the mask token with
+// `mask_probability`, the target being the item; a row that draws no mask gets its newest item
+// masked, which is also the task at inference (a mask token after the history).
+SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<const int64_t> ids,
+                                  const WindowTask& task, SampleRng& rng);
+
+}  // namespace lmrec

@@ -1,0 +1,63 @@
+// The networks of the sequence models share one shape: an item table, an encoder from a batch
+// of item sequences to one hidden state per position, and tied output scores (the hidden state
+// times the item table). This header holds that interface and the blocks the encoders are made
+// of; each model's file builds its own encoder from them.
+//
+// Shapes: inputs and positions [B × L] int64 (see sequence_batches.h for the layout: rows
+// left-aligned, positions 0 = newest), lengths [B]; hidden states [B × L × D].
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+
+namespace lmrec {
+
+class SequenceNet : public torch::nn::Module {
+ public:
+  // Rows 0..n_items-1 are items, n_items is padding, n_items + 1 the mask token.
+  SequenceNet(int64_t n_items, int64_t hidden, uint64_t seed);
+  int64_t n_items() const { return n_items_; }
+  int64_t hidden() const { return hidden_; }
+  int64_t pad() const { return n_items_; }
+  int64_t mask() const { return n_items_ + 1; }
+  // The output item representations [n_items × D] (tied to the input table).
+  torch::Tensor item_matrix() const { return table.narrow(0, 0, n_items_); }
+  // Hidden states [B × L × D]; `noise` turns dropout on (training) and feeds it.
+  virtual torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
+                               const torch::Tensor& lengths, at::Generator* noise) = 0;
+
+  torch::Tensor table;  // [n_items + 2 × D]
+
+ private:
+  int64_t n_items_, hidden_;
+};
+
+// Inverted dropout drawing its mask from `noise`; the identity when noise is null or p is 0.
+torch::Tensor dropout(const torch::Tensor& x, double p, at::Generator* noise);
+
+// [L × L] additive mask: 0 where key j <= query i, -inf above the diagonal.
+torch::Tensor causal_mask(int64_t length, torch::Device device);
+// [B × 1 × 1 × L] additive mask hiding the padding keys of each row.
+torch::Tensor padding_mask(const torch::Tensor& lengths, int64_t length);
+
+// Pre-norm multi-head self-attention + position-wise feed-forward block:
+//   x += drop(attention(LN(x))), x += drop(W2 gelu(W1 LN(x))).
+struct AttentionBlockImpl : torch::nn::Module {
+  AttentionBlockImpl(int64_t hidden, int64_t heads, int64_t inner);
+  // mask: additive, broadcastable to [B × heads × L × L], or undefined.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, double p,
+                        at::Generator* noise);
+
+  int64_t heads;
+  torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+  torch::nn::Linear qkv{nullptr}, out{nullptr}, inner{nullptr}, outer{nullptr};
+};
+TORCH_MODULE(AttentionBlock);
+
+// Initialises every parameter of `net` from `seed`: matrices Xavier-uniform, vectors
+// (biases) zero, LayerNorm gains one, the item table N(0, 1/D) so that the tied scores start
+// near zero.
+void init_parameters(SequenceNet& net, uint64_t seed);
+
+}  // namespace lmrec

@@ -1,0 +1,154 @@
+#include "models/train/sequence_nets.h"
+
+#include <cmath>
+
+#include "models/train/sequence_net.h"
+
+namespace lmrec {
+
+namespace {
+
+namespace F = torch::nn::functional;
+
+// Item embeddings scaled by √D (as in SASRec) plus learned position embeddings, with dropout.
+class PositionalInput {
+ public:
+  PositionalInput(SequenceNet& net, const SequenceNetShape& s) : scale_(std::sqrt(double(s.hidden))) {
+    positions_ = net.register_parameter("positions", torch::empty({s.positions, s.hidden}));
+  }
+  torch::Tensor operator()(SequenceNet& net, const torch::Tensor& inputs,
+                           const torch::Tensor& positions, double p, at::Generator* noise) const {
+    auto x = F::embedding(inputs, net.table) * scale_ + F::embedding(positions, positions_);
+    return dropout(x, p, noise);
+  }
+
+ private:
+  double scale_;
+  torch::Tensor positions_;
+};
+
+class TransformerNet : public SequenceNet {
+ public:
+  TransformerNet(const SequenceNetShape& s, bool causal)
+      : SequenceNet(s.n_items, s.hidden, s.seed), input_(*this, s), causal_(causal), p_(s.dropout) {
+    for (int64_t l = 0; l < s.layers; ++l)
+      blocks_.push_back(register_module("block" + std::to_string(l),
+                                        AttentionBlock(s.hidden, s.heads, 4 * s.hidden)));
+    final_norm_ = register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
+    init_parameters(*this, s.seed);
+  }
+  torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
+                       const torch::Tensor& lengths, at::Generator* noise) override {
+    auto x = input_(*this, inputs, positions, p_, noise);
+    int64_t l = inputs.size(1);
+    // Rows are left-aligned, so a causal query never reaches padding.
+    auto mask = causal_ ? causal_mask(l, inputs.device()) : padding_mask(lengths, l);
+    for (auto& block : blocks_) x = block->forward(x, mask, p_, noise);
+    return final_norm_(x);
+  }
+
+ private:
+  PositionalInput input_;
+  bool causal_;
+  double p_;
+  std::vector<AttentionBlock> blocks_;
+  torch::nn::LayerNorm final_norm_{nullptr};
+};
+
+struct HstuBlockImpl : torch::nn::Module {
+  HstuBlockImpl(const SequenceNetShape& s) : heads(s.heads), span(s.positions - 1) {
+    norm_in = register_module("norm_in", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
+    norm_attn = register_module("norm_attn", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
+    uvqk = register_module("uvqk", torch::nn::Linear(s.hidden, 4 * s.hidden));
+    out = register_module("out", torch::nn::Linear(s.hidden, s.hidden));
+    rab = register_parameter("rab", torch::zeros({s.heads, s.positions}));
+  }
+  // x [B × L × D]; causal with left-aligned rows. The attention weights are SiLU(qk + bias)
+  // divided by the longest input length, a constant, so that a row's output does not depend
+  // on how much padding follows it.
+  torch::Tensor forward(const torch::Tensor& x, double p, at::Generator* noise) {
+    int64_t b = x.size(0), l = x.size(1), d = x.size(2), dh = d / heads;
+    auto parts = torch::silu(uvqk(norm_in(x))).chunk(4, -1);
+    auto split = [&](const torch::Tensor& t) { return t.view({b, l, heads, dh}).transpose(1, 2); };
+    auto q = split(parts[2]), k = split(parts[3]), v = split(parts[1]);
+    auto ids = torch::arange(l, torch::TensorOptions().dtype(torch::kLong).device(x.device()));
+    auto distance = (ids.unsqueeze(1) - ids.unsqueeze(0)).clamp(0, span);  // [L × L]
+    auto bias = rab.index_select(1, distance.reshape(-1)).view({heads, l, l});
+    auto causal = torch::ones({l, l}, x.options()).tril();
+    auto weights = torch::silu(torch::matmul(q, k.transpose(-2, -1)) + bias) * causal *
+                   (1.0 / static_cast<double>(span + 1));
+    auto context = torch::matmul(dropout(weights, p, noise), v).transpose(1, 2).reshape({b, l, d});
+    return x + dropout(out(norm_attn(context) * parts[0]), p, noise);
+  }
+  int64_t heads, span;
+  torch::nn::LayerNorm norm_in{nullptr}, norm_attn{nullptr};
+  torch::nn::Linear uvqk{nullptr}, out{nullptr};
+  torch::Tensor rab;
+};
+TORCH_MODULE(HstuBlock);
+
+class HstuNet : public SequenceNet {
+ public:
+  explicit HstuNet(const SequenceNetShape& s)
+      : SequenceNet(s.n_items, s.hidden, s.seed), input_(*this, s), p_(s.dropout) {
+    for (int64_t l = 0; l < s.layers; ++l)
+      blocks_.push_back(register_module("block" + std::to_string(l), HstuBlock(s)));
+    final_norm_ = register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
+    init_parameters(*this, s.seed);
+  }
+  torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
+                       const torch::Tensor&, at::Generator* noise) override {
+    auto x = input_(*this, inputs, positions, p_, noise);
+    for (auto& block : blocks_) x = block->forward(x, p_, noise);
+    return final_norm_(x);
+  }
+
+ private:
+  PositionalInput input_;
+  double p_;
+  std::vector<HstuBlock> blocks_;
+  torch::nn::LayerNorm final_norm_{nullptr};
+};
+
+class RnnNet : public SequenceNet {
+ public:
+  RnnNet(const SequenceNetShape& s, bool lstm)
+      : SequenceNet(s.n_items, s.hidden, s.seed), lstm_(lstm), p_(s.dropout) {
+    if (lstm)
+      lstm_layer_ = register_module(
+          "rnn", torch::nn::LSTM(torch::nn::LSTMOptions(s.hidden, s.hidden).num_layers(s.layers).batch_first(true)));
+    else
+      gru_layer_ = register_module(
+          "rnn", torch::nn::GRU(torch::nn::GRUOptions(s.hidden, s.hidden).num_layers(s.layers).batch_first(true)));
+    init_parameters(*this, s.seed);
+  }
+  // Rows are left-aligned, so the state at a real position has never seen padding.
+  torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor&, const torch::Tensor&,
+                       at::Generator* noise) override {
+    auto x = dropout(F::embedding(inputs, table), p_, noise);
+    auto h = lstm_ ? std::get<0>(lstm_layer_->forward(x)) : std::get<0>(gru_layer_->forward(x));
+    return dropout(h, p_, noise);
+  }
+
+ private:
+  bool lstm_;
+  double p_;
+  torch::nn::LSTM lstm_layer_{nullptr};
+  torch::nn::GRU gru_layer_{nullptr};
+};
+
+}  // namespace
+
+std::shared_ptr<SequenceNet> make_transformer_net(const SequenceNetShape& shape, bool causal) {
+  return std::make_shared<TransformerNet>(shape, causal);
+}
+
+std::shared_ptr<SequenceNet> make_hstu_net(const SequenceNetShape& shape) {
+  return std::make_shared<HstuNet>(shape);
+}
+
+std::shared_ptr<SequenceNet> make_rnn_net(const SequenceNetShape& shape, bool lstm) {
+  return std::make_shared<RnnNet>(shape, lstm);
+}
+
+}  // namespace lmrec

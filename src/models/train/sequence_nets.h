@@ -1,0 +1,28 @@
+// The encoders of the sequence models, built behind a torch-free declaration so that the model
+// files stay light to compile.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+namespace lmrec {
+
+class SequenceNet;
+
+struct SequenceNetShape {
+  int64_t n_items = 0, hidden = 64, layers = 2, heads = 2;
+  int64_t positions = 51;  // learned position rows (the longest input)
+  double dropout = 0.0;
+  uint64_t seed = 0;
+};
+
+// Self-attention blocks over item + position embeddings: causal (SASRec) or bidirectional over
+// the non-padding positions (BERT4Rec).
+std::shared_ptr<SequenceNet> make_transformer_net(const SequenceNetShape& shape, bool causal);
+// HSTU blocks (Zhai et al., 2024): pointwise SiLU attention with a learned relative-position
+// bias, gated by a fourth projection, no feed-forward layer.
+std::shared_ptr<SequenceNet> make_hstu_net(const SequenceNetShape& shape);
+// A GRU or LSTM over the item embeddings (GRU4Rec; the LSTM sequence tower).
+std::shared_ptr<SequenceNet> make_rnn_net(const SequenceNetShape& shape, bool lstm);
+
+}  // namespace lmrec
