@@ -8,13 +8,14 @@
 #include "data/dataset_file.h"
 #include "data/preprocess.h"
 #include "data/reader.h"
+#include "store/snapshot.h"
 
 namespace lmrec::cli {
 namespace {
 
 struct ImportArgs {
   ReadOptions read;
-  std::string out, on_error = "fail", delimiter;
+  std::string out, store, on_error = "fail", delimiter;
   std::vector<std::string> sets;
   bool no_header = false, json = false;
 };
@@ -37,6 +38,7 @@ nlohmann::json summary(const ImportArgs& a, const ReadReport& r, const Preproces
 }
 
 int run_import(ImportArgs& a, const GlobalFlags& flags) {
+  if (a.out.empty() && a.store.empty()) LMREC_THROW(ConfigError, "give --out, --store or both");
   if (a.on_error != "fail" && a.on_error != "skip")
     LMREC_THROW(ConfigError, "--on-error expects fail or skip, got '" + a.on_error + "'");
   a.read.on_error = a.on_error == "skip" ? OnError::kSkip : OnError::kFail;
@@ -54,7 +56,8 @@ int run_import(ImportArgs& a, const GlobalFlags& flags) {
   ReadReport report;
   Dataset data = read_dataset(a.read, *progress, &report);
   PreprocessReport pre_report = preprocess(data, pre_options);
-  save_dataset(data, a.out);
+  if (!a.out.empty()) save_dataset(data, a.out);
+  if (!a.store.empty()) write_dataset(*open_store(a.store), data);
   auto s = summary(a, report, pre_report, data);
   if (a.json) {
     std::printf("%s\n", s.dump(2).c_str());
@@ -75,7 +78,8 @@ Command add_import(CLI::App& root, const GlobalFlags& flags) {
   auto args = std::make_shared<ImportArgs>();
   auto* app = root.add_subcommand("import", "read raw interaction logs into a binary dataset file");
   app->add_option("--input,-i", args->read.input, "file or folder to read")->required();
-  app->add_option("--out,-o", args->out, "dataset file to write (.lmd)")->required();
+  app->add_option("--out,-o", args->out, "dataset file to write (.lmd)");
+  app->add_option("--store", args->store, "also (or only) add everything to this store (SQLite)");
   app->add_option("--format,-f", args->read.format,
                   "auto, movielens-100k, movielens, s3rec, recbole, csv, tsv or jsonl")
       ->capture_default_str();
