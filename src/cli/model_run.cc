@@ -31,7 +31,10 @@ int metric_k(const std::string& metric) {
 }  // namespace
 
 ModelRun::ModelRun(const std::string& data_path, const std::string& split_method)
-    : path_(data_path), data_(load_dataset(data_path)), split_(make_split(data_, split_method)) {
+    : ModelRun(load_dataset(data_path), data_path, split_method) {}
+
+ModelRun::ModelRun(Dataset data, const std::string& label, const std::string& split_method)
+    : path_(label), data_(std::move(data)), split_(make_split(data_, split_method)) {
   for (uint8_t r : split_.role) has_valid_ |= r == static_cast<uint8_t>(Role::kValid);
   train_ = data_.subset(split_.mask(Role::kTrain));
 }

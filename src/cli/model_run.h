@@ -23,6 +23,8 @@ struct TrainOutcome {
 class ModelRun {
  public:
   ModelRun(const std::string& data_path, const std::string& split_method);
+  // A dataset already in memory (a store snapshot); `label` names it in model folders.
+  ModelRun(Dataset data, const std::string& label, const std::string& split_method);
   const Dataset& data() const { return data_; }
   const Split& split() const { return split_; }
   bool has_validation() const { return has_valid_; }

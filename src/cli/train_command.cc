@@ -2,6 +2,7 @@
 // chosen by a validation metric, and write the model folder.
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -11,12 +12,14 @@
 #include "data/dataset_file.h"
 #include "eval/evaluator.h"
 #include "models/recommender.h"
+#include "serve/live_model.h"
+#include "store/snapshot.h"
 
 namespace lmrec::cli {
 namespace {
 
 struct TrainArgs {
-  std::string data, model, out, split = "loo", metric = "NDCG@10", config;
+  std::string data, store, model, out, split = "loo", metric = "NDCG@10", config;
   std::vector<std::string> sets, grid;
   bool json = false;
 };
@@ -62,8 +65,10 @@ int run_train(TrainArgs& a, const GlobalFlags& flags) {
   for (const auto& s : a.sets) base.set(s);  // the command line wins over the config file
   if (a.model.empty())
     LMREC_THROW(ConfigError, "no model given (--model or \"model\" in --config)");
+  if (a.data.empty() == a.store.empty()) LMREC_THROW(ConfigError, "give one of --data or --store");
   auto progress = flags.make_progress();
-  ModelRun run(a.data, a.split);
+  std::unique_ptr<Store> store = a.store.empty() ? nullptr : open_store(a.store);
+  ModelRun run = store ? ModelRun(read_snapshot(*store), a.store, a.split) : ModelRun(a.data, a.split);
   TrainOutcome best;
   nlohmann::json trials = nlohmann::json::array();
   for (const Options& options : expand_grid(base, a.grid)) {
@@ -79,11 +84,14 @@ int run_train(TrainArgs& a, const GlobalFlags& flags) {
   extra["valid_" + a.metric] = best.valid_metric;
   if (trials.size() > 1) extra["grid"] = trials;
   save_model(*best.model, a.out, extra);
+  write_item_ids(a.out, run.data().items);  // what a server maps raw ids through
+  if (store) store->activate_model(store->register_model(a.model, std::filesystem::absolute(a.out).string()));
   if (a.json) {
     std::printf("%s\n", extra.dump(2).c_str());
   } else {
     std::printf("trained %s on %s (split %s) in %.2fs; validation %s = %.4f -> %s\n",
-                a.model.c_str(), a.data.c_str(), a.split.c_str(), best.fit_seconds,
+                a.model.c_str(), (a.data.empty() ? a.store : a.data).c_str(), a.split.c_str(),
+                best.fit_seconds,
                 a.metric.c_str(), best.valid_metric, a.out.c_str());
     for (const auto& t : trials.size() > 1 ? trials : nlohmann::json::array())
       std::printf("  %s %s = %.4f\n", t["options"].dump().c_str(), a.metric.c_str(),
@@ -97,7 +105,9 @@ int run_train(TrainArgs& a, const GlobalFlags& flags) {
 Command add_train(CLI::App& root, const GlobalFlags& flags) {
   auto args = std::make_shared<TrainArgs>();
   auto* app = root.add_subcommand("train", "fit a model and write a model folder");
-  app->add_option("--data,-d", args->data, "dataset file from lmrec import")->required();
+  app->add_option("--data,-d", args->data, "dataset file from lmrec import");
+  app->add_option("--store", args->store,
+                  "train on a snapshot of this store and register the model there as active");
   app->add_option(
       "--model,-m", args->model, "model name: " + [] {
         std::string names;

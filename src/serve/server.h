@@ -1,0 +1,44 @@
+// The HTTP API over a Service (cpp-httplib, kept out of this header):
+//   GET    /v1/recommend?user=&k=&exclude_seen=&filter=   (read scope)
+//   GET    /v1/items/{id}/similar?k=                       (read scope)
+//   POST   /v1/feedback                                    (write scope)
+//   PUT    /v1/items/{id}, DELETE /v1/items/{id}           (write scope)
+//   DELETE /v1/users/{id}                                  (write scope)
+//   GET    /v1/admin/models, POST /v1/admin/models {"path"}, POST /v1/admin/rollback?version=
+//   GET    /healthz, GET /metrics                          (open)
+// Every error is a JSON body with a 4xx/5xx status; nothing a client sends can stop the server.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "serve/api_keys.h"
+#include "serve/service.h"
+
+namespace lmrec {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;   // 0 picks a free port
+  int threads = 16;  // one per open connection: keep-alive clients each hold one
+  size_t max_body = 1 << 20;
+  size_t max_events = 10000;  // per feedback request
+};
+
+class Server {
+ public:
+  Server(Service& service, ApiKeys keys, ServerOptions options);
+  ~Server();
+  // Binds the listening socket; returns the port. Throws IoError when it cannot.
+  int bind();
+  // Serves until stop(): then stops accepting, and returns once in-flight requests finished.
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace lmrec

@@ -1,0 +1,266 @@
+// The HTTP API end to end, in process on a free port: every route, bad input, API keys, and
+// feedback changing the very next recommendation.
+#include "serve/server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "serve/serve_fixture.h"
+
+namespace lmrec {
+namespace {
+
+using nlohmann::json;
+
+class ServeTest : public ::testing::Test {
+ protected:
+  void start(const std::string& name, ApiKeys keys = {}, ServerOptions options = {}) {
+    fixture_ = testing::make_serve_fixture(name);
+    service_ = std::make_unique<Service>(open_store(fixture_.store_path));
+    service_->load_model(fixture_.model_dir);
+    options.port = 0;
+    options.threads = 4;
+    server_ = std::make_unique<Server>(*service_, std::move(keys), options);
+    port_ = server_->bind();
+    thread_ = std::thread([this] { server_->run(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  }
+
+  void TearDown() override {
+    if (server_) server_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  json get(const std::string& path, int expect = 200, const httplib::Headers& h = {}) {
+    auto res = client_->Get(path.c_str(), h);
+    return check(res, expect, path);
+  }
+  json post(const std::string& path, const std::string& body, int expect = 200,
+            const httplib::Headers& h = {}) {
+    auto res = client_->Post(path.c_str(), h, body, "application/json");
+    return check(res, expect, path);
+  }
+  json put(const std::string& path, const std::string& body, int expect = 200) {
+    return check(client_->Put(path.c_str(), body, "application/json"), expect, path);
+  }
+  json del(const std::string& path, int expect = 200) {
+    return check(client_->Delete(path.c_str()), expect, path);
+  }
+
+  json check(const httplib::Result& res, int expect, const std::string& path) {
+    EXPECT_TRUE(res) << path;
+    if (!res) return {};
+    EXPECT_EQ(res->status, expect) << path << ": " << res->body;
+    if (res->get_header_value("Content-Type") != "application/json") return res->body;
+    json body = json::parse(res->body);
+    if (expect >= 400) {
+      EXPECT_TRUE(body.contains("error")) << res->body;
+      EXPECT_FALSE(body["error"]["message"].get<std::string>().empty());
+    }
+    return body;
+  }
+
+  static std::vector<std::string> items(const json& body) {
+    std::vector<std::string> out;
+    for (const auto& i : body["items"]) out.push_back(i["item"]);
+    return out;
+  }
+
+  testing::ServeFixture fixture_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<httplib::Client> client_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+int cluster(const std::string& item) { return std::stoi(item.substr(1)) < 10 ? 0 : 1; }
+
+TEST_F(ServeTest, KnownUserGetsPersonalisedUnseenItems) {
+  start("known");
+  json r = get("/v1/recommend?user=u0&k=4");
+  EXPECT_TRUE(r["personalised"].get<bool>());
+  EXPECT_EQ(r["model"]["name"], "ease");
+  ASSERT_EQ(r["items"].size(), 4u);
+  auto seen = fixture_.data.user_items(fixture_.data.users.find("u0"));
+  for (const auto& i : r["items"]) {
+    EXPECT_EQ(i["channel"], "model");
+    EXPECT_FALSE(i["reason"].get<std::string>().empty());
+    EXPECT_EQ(cluster(i["item"]), 0);
+    int32_t id = fixture_.data.items.find(i["item"].get<std::string>());
+    EXPECT_EQ(std::count(seen.begin(), seen.end(), id), 0);
+  }
+  json all = get("/v1/recommend?user=u0&k=20&exclude_seen=false");
+  EXPECT_EQ(all["items"].size(), 20u);
+}
+
+TEST_F(ServeTest, FeedbackChangesTheNextRecommendation) {
+  start("feedback");
+  json cold = get("/v1/recommend?user=newcomer&k=5");
+  EXPECT_FALSE(cold["personalised"].get<bool>());
+  EXPECT_EQ(cold["items"][0]["channel"], "popular");
+  post("/v1/feedback", R"({"user": "newcomer", "item": "i13", "type": "click"})");
+  json warm = get("/v1/recommend?user=newcomer&k=5");
+  EXPECT_TRUE(warm["personalised"].get<bool>());
+  EXPECT_EQ(warm["history"], 1);
+  for (const auto& i : items(warm)) {
+    EXPECT_EQ(cluster(i), 1) << warm.dump();
+    EXPECT_NE(i, "i13");
+  }
+  EXPECT_NE(items(cold), items(warm));
+  // A batch moves a known user over to the other cluster.
+  post("/v1/feedback", R"({"events": [{"user": "u0", "item": "i11", "time": 100},
+                                      {"user": "u0", "item": "i12", "time": 101},
+                                      {"user": "u0", "item": "i14", "time": 102}]})");
+  EXPECT_EQ(get("/v1/recommend?user=u0&k=5")["history"], 9);
+}
+
+TEST_F(ServeTest, SimilarItems) {
+  start("similar");
+  json r = get("/v1/items/i3/similar?k=3");
+  ASSERT_EQ(r["items"].size(), 3u);
+  for (const auto& i : items(r)) {
+    EXPECT_NE(i, "i3");
+    EXPECT_EQ(cluster(i), 0);
+  }
+  get("/v1/items/nope/similar", 404);
+  get("/v1/items/i3/similar?k=0", 400);
+}
+
+TEST_F(ServeTest, BadInputGetsA4xxNamingTheProblem) {
+  start("bad", {}, ServerOptions{.max_body = 2000});
+  EXPECT_NE(get("/v1/recommend", 400).dump().find("user"), std::string::npos);
+  get("/v1/recommend?user=u0&k=abc", 400);
+  get("/v1/recommend?user=u0&k=100000", 400);
+  get("/v1/recommend?user=u0&exclude_seen=maybe", 400);
+  get("/v1/recommend?user=u0&filter=nocolon", 400);
+  json bad = post("/v1/feedback", R"({"user": "u0", "item": )", 400);
+  EXPECT_NE(bad.dump().find("malformed JSON"), std::string::npos);
+  EXPECT_NE(post("/v1/feedback", R"({"item": "i1"})", 400).dump().find("user"), std::string::npos);
+  EXPECT_NE(post("/v1/feedback", R"({"user": "u0", "item": "zzz"})", 400).dump().find("zzz"),
+            std::string::npos);
+  post("/v1/feedback", R"({"user": "u0", "item": "i1", "value": "high"})", 400);
+  post("/v1/feedback", R"({"user": "u0", "item": "i1", "time": 1.5})", 400);
+  post("/v1/feedback", R"([{"user": "u0", "item": "i1"}, 7])", 400);
+  post("/v1/feedback", R"("just a string")", 400);
+  post("/v1/feedback", R"([])", 400);
+  post("/v1/feedback", std::string(5000, ' '), 413);
+  put("/v1/items/x", R"({"categories": "notalist"})", 400);
+  get("/v1/nothing", 404);
+  // A rejected batch stores nothing.
+  post("/v1/feedback", R"([{"user": "u0", "item": "i1"}, {"user": "u0", "item": "zzz"}])", 400);
+  EXPECT_EQ(get("/v1/recommend?user=u0")["history"], 6);
+  EXPECT_EQ(get("/healthz")["status"], "ok");
+}
+
+TEST_F(ServeTest, CatalogueChangesAreServedAtOnce) {
+  start("catalogue");
+  put("/v1/items/fresh", R"({"title": "Fresh", "categories": ["a"], "attributes": {"n": 3}})");
+  json r = get("/v1/recommend?user=u0&k=5");
+  EXPECT_EQ(r["items"].back()["item"], "fresh");
+  EXPECT_EQ(r["items"].back()["channel"], "new");
+  EXPECT_EQ(r["items"].back()["title"], "Fresh");
+  post("/v1/feedback", R"({"user": "u0", "item": "fresh"})");  // now a known item
+  EXPECT_EQ(get("/v1/items/fresh/similar?k=2")["items"].size(), 2u);
+
+  std::string top = items(get("/v1/recommend?user=u0&k=1"))[0];
+  del("/v1/items/" + top);
+  for (int k : {1, 5, 19})
+    for (const auto& i : items(get("/v1/recommend?user=u0&k=" + std::to_string(k))))
+      EXPECT_NE(i, top);
+  get("/v1/items/" + top + "/similar", 404);
+  del("/v1/items/" + top, 404);
+  post("/v1/feedback", R"({"user": "u0", "item": ")" + top + "\"}", 400);
+
+  for (const auto& i : get("/v1/recommend?user=u1&k=3&filter=category:a")["items"])
+    EXPECT_EQ(cluster(i["item"]), 0);
+}
+
+TEST_F(ServeTest, DeleteUserRemovesStoreAndMemoryState) {
+  start("delete-user");
+  post("/v1/feedback", R"({"user": "u0", "item": "i1"})");
+  json d = del("/v1/users/u0");
+  EXPECT_EQ(d["events"], 7);
+  EXPECT_FALSE(get("/v1/recommend?user=u0")["personalised"].get<bool>());
+  del("/v1/users/u0", 404);
+  server_->stop();
+  thread_.join();
+  service_.reset();
+  EXPECT_TRUE(open_store(fixture_.store_path)->user_events("u0").empty());
+}
+
+TEST_F(ServeTest, ApiKeysGuardScopes) {
+  ApiKeys keys;
+  keys.add_spec("reader-key-1:read,writer-key-1:write");
+  start("keys", keys);
+  get("/v1/recommend?user=u0", 401);
+  get("/v1/recommend?user=u0", 401, {{"X-Api-Key", "wrong-key-123"}});
+  get("/v1/recommend?user=u0", 200, {{"Authorization", "Bearer reader-key-1"}});
+  get("/v1/recommend?user=u0", 200, {{"X-Api-Key", "reader-key-1"}});
+  std::string event = R"({"user": "u0", "item": "i1"})";
+  post("/v1/feedback", event, 401);
+  post("/v1/feedback", event, 403, {{"X-Api-Key", "reader-key-1"}});
+  post("/v1/feedback", event, 200, {{"Authorization", "Bearer writer-key-1"}});
+  get("/v1/recommend?user=u0", 403, {{"X-Api-Key", "writer-key-1"}});
+  get("/healthz");
+}
+
+TEST_F(ServeTest, MetricsCountRoutesAndStatuses) {
+  start("metrics");
+  get("/v1/recommend?user=u0");
+  get("/v1/recommend?k=2", 400);
+  std::string text = get("/metrics").get<std::string>();
+  EXPECT_NE(text.find("lmrec_requests_total{route=\"recommend\",status=\"200\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("lmrec_requests_total{route=\"recommend\",status=\"400\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("lmrec_request_seconds_bucket{route=\"recommend\",le=\"+Inf\"} 2"),
+            std::string::npos);
+  EXPECT_NE(text.find("lmrec_model_info{name=\"ease\",version=\"1\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("lmrec_write_queue_depth"), std::string::npos);
+}
+
+TEST_F(ServeTest, ModelsSwapAndRollBackWhileServing) {
+  start("swap");
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::thread reader([&] {
+    httplib::Client c("127.0.0.1", port_);
+    while (!done) {
+      auto res = c.Get("/v1/recommend?user=u3&k=3");
+      if (!res || res->status != 200) ++failures;
+    }
+  });
+  auto other = testing::make_serve_fixture("swap-pop", "popularity");
+  json loaded = post("/v1/admin/models", json{{"path", other.model_dir}}.dump());
+  EXPECT_EQ(get("/v1/recommend?user=u3")["model"]["name"], "popularity");
+  post("/v1/admin/rollback?version=1", "");
+  EXPECT_EQ(get("/v1/recommend?user=u3")["model"]["name"], "ease");
+  post("/v1/admin/rollback?version=99", "", 404);
+  post("/v1/admin/models", R"({"path": "/no/such/model"})", 400);
+  EXPECT_EQ(get("/v1/admin/models")["kept"].size(), 2u);
+  done = true;
+  reader.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(loaded["version"], 2);
+}
+
+TEST_F(ServeTest, AcknowledgedFeedbackIsInTheStoreAfterRestart) {
+  start("restart");
+  for (int k = 0; k < 5; ++k)
+    post("/v1/feedback", json{{"user", "r1"}, {"item", "i" + std::to_string(k)}}.dump());
+  server_->stop();
+  thread_.join();
+  service_.reset();
+  Service again(open_store(fixture_.store_path));
+  again.load_model(fixture_.model_dir);
+  RecommendRequest r;
+  r.user = "r1";
+  EXPECT_EQ(again.recommend(r).history, 5u);
+}
+
+}  // namespace
+}  // namespace lmrec
