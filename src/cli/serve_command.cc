@@ -94,6 +94,10 @@ Command add_serve(CLI::App& root, const GlobalFlags& flags) {
       ->capture_default_str();
   app->add_option("--max-body", a->server.max_body, "largest request body in bytes")
       ->capture_default_str();
+  app->add_option("--cache-ttl-ms", a->server.cache_ttl_ms,
+                  "reuse a finished answer this long while the user's history, the model and the "
+                  "catalogue are unchanged (0 = off)")
+      ->capture_default_str();
   app->add_option("--api-keys", a->api_keys,
                   "file of KEY:read|write|read+write entries (also LMREC_API_KEYS)");
   app->add_option("--history", a->service.max_history, "recent events per user the model sees")

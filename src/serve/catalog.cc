@@ -53,7 +53,7 @@ int32_t Catalog::put(const StoreItem& item, bool runtime) {
   e.title = item.title;
   e.categories = item.categories;
   e.attributes = item.attributes;
-  e.deleted = item.deleted;
+  set_deleted(i, item.deleted);
   if (runtime && (i >= before || e.added < 0)) e.added = next_added_++;
   return i;
 }
@@ -62,7 +62,7 @@ bool Catalog::remove(std::string_view id) {
   std::unique_lock lock(mu_);
   int32_t i = ids_.find(id);
   if (i < 0 || entries_[i].deleted) return false;
-  entries_[i].deleted = true;
+  set_deleted(i, true);
   return true;
 }
 
@@ -93,10 +93,16 @@ std::string Catalog::title(int32_t id) const {
 
 std::vector<int32_t> Catalog::deleted() const {
   std::shared_lock lock(mu_);
-  std::vector<int32_t> out;
-  for (size_t i = 0; i < entries_.size(); ++i)
-    if (entries_[i].deleted) out.push_back(static_cast<int32_t>(i));
-  return out;
+  return deleted_;
+}
+
+void Catalog::set_deleted(int32_t id, bool deleted) {
+  if (entries_[id].deleted == deleted) return;
+  entries_[id].deleted = deleted;
+  if (deleted)
+    deleted_.insert(std::lower_bound(deleted_.begin(), deleted_.end(), id), id);
+  else
+    deleted_.erase(std::lower_bound(deleted_.begin(), deleted_.end(), id));
 }
 
 bool Catalog::passes(const Entry& e, const ItemFilter& f) const {

@@ -59,9 +59,11 @@ class Catalog {
     int64_t added = -1;  // order among runtime additions, -1 for items known at start
   };
   bool passes(const Entry& e, const ItemFilter& f) const;
+  void set_deleted(int32_t id, bool deleted);  // under the unique lock
   mutable std::shared_mutex mu_;
   IdMap ids_;
   std::vector<Entry> entries_;
+  std::vector<int32_t> deleted_;  // kept apart: every request masks them
   int64_t next_added_ = 0;
 };
 

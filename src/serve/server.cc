@@ -8,6 +8,7 @@
 #include "serve/json_errors.h"
 #include "serve/metrics.h"
 #include "serve/requests.h"
+#include "serve/result_cache.h"
 
 namespace lmrec {
 namespace {
@@ -50,9 +51,30 @@ struct Server::Impl {
   ApiKeys keys;
   ServerOptions options;
   Metrics metrics;
+  ResultCache cache;
   httplib::Server http;
 
-  Impl(Service& s, ApiKeys k, ServerOptions o) : service(s), keys(std::move(k)), options(o) {}
+  Impl(Service& s, ApiKeys k, ServerOptions o)
+      : service(s),
+        keys(std::move(k)),
+        options(o),
+        cache(std::chrono::milliseconds(o.cache_ttl_ms)) {}
+
+  // Answers from the cache when nothing `key` depends on changed, else computes and keeps it.
+  template <typename Compute>
+  void cached(httplib::Response& res, const std::string& key, const std::string& user,
+              Compute&& compute) {
+    CacheTag tag{service.epoch(), user.empty() ? 0 : service.users().version(user)};
+    res.status = 200;
+    if (auto body = cache.get(key, tag)) {
+      res.set_content(std::move(*body), "application/json");
+      return;
+    }
+    json body = compute();
+    std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    cache.put(key, tag, text);
+    res.set_content(std::move(text), "application/json");
+  }
 
   // Times the request, checks the key's scope and turns every exception into a JSON answer.
   Handler guard(Route route, std::optional<Scope> scope, Handler fn) {
@@ -91,13 +113,18 @@ struct Server::Impl {
     r.user = *user;
     r.k = parse_int_param("k", param(req, "k"), 10, 1, service.max_k());
     r.exclude_seen = parse_bool_param("exclude_seen", param(req, "exclude_seen"), true);
-    if (auto f = param(req, "filter")) r.filter = ItemFilter::parse(*f);
-    auto result = service.recommend(r);
-    send(res, {{"user", r.user},
-               {"model", {{"name", result.model->name}, {"version", result.model->version}}},
-               {"personalised", result.history > 0},
-               {"history", result.history},
-               {"items", item_list(service, result.items, "scored from your recent history")}});
+    std::string filter = param(req, "filter").value_or("");
+    if (!filter.empty()) r.filter = ItemFilter::parse(filter);
+    std::string key = "r\x1f" + r.user + "\x1f" + std::to_string(r.k) + "\x1f" +
+                      (r.exclude_seen ? "1" : "0") + "\x1f" + filter;
+    cached(res, key, r.user, [&] {
+      auto result = service.recommend(r);
+      return json{{"user", r.user},
+                  {"model", {{"name", result.model->name}, {"version", result.model->version}}},
+                  {"personalised", result.history > 0},
+                  {"history", result.history},
+                  {"items", item_list(service, result.items, "scored from your recent history")}};
+    });
   }
 
   void similar(const httplib::Request& req, httplib::Response& res) {
@@ -148,6 +175,10 @@ struct Server::Impl {
                  static_cast<double>(service.commits())});
     g.push_back({"lmrec_users_in_memory", "Users with a history in memory.", "",
                  static_cast<double>(service.users().users())});
+    g.push_back({"lmrec_cache_hits", "Answers served from the result cache.", "",
+                 static_cast<double>(cache.hits())});
+    g.push_back(
+        {"lmrec_cache_misses", "Answers computed.", "", static_cast<double>(cache.misses())});
     g.push_back({"lmrec_catalogue_items", "Items known to the catalogue.", "",
                  static_cast<double>(service.catalog().size())});
     return metrics.render(g);

@@ -24,6 +24,8 @@ struct ServerOptions {
   int threads = 16;  // one per open connection: keep-alive clients each hold one
   size_t max_body = 1 << 20;
   size_t max_events = 10000;  // per feedback request
+  // How long a finished answer may be reused while nothing it depends on changed; 0 = never.
+  int cache_ttl_ms = 2000;
 };
 
 class Server {

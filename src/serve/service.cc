@@ -53,11 +53,13 @@ int64_t Service::load_model(const std::string& dir, const std::vector<std::strin
   });
   int64_t version = v->version;
   live_.publish(std::move(v));
+  ++epoch_;
   return version;
 }
 
 bool Service::rollback(int64_t version) {
   if (!live_.rollback(version)) return false;
+  ++epoch_;
   writes_.submit([&](Store& s) { s.activate_model(version); });
   return true;
 }
@@ -175,13 +177,21 @@ size_t Service::feedback(std::vector<StoreEvent> events) {
 
 void Service::put_item(const StoreItem& item) {
   if (item.id.empty()) LMREC_API_ERROR(400, "item id is empty");
-  writes_.submit([&](Store& s) { s.upsert_item(item); }, [&] { catalog_.put(item, true); });
+  writes_.submit([&](Store& s) { s.upsert_item(item); },
+                 [&] {
+                   catalog_.put(item, true);
+                   ++epoch_;
+                 });
 }
 
 void Service::delete_item(const std::string& id) {
   int32_t c = catalog_.find(id);
   if (c < 0 || !catalog_.live(c)) LMREC_API_ERROR(404, "unknown item '" + id + "'");
-  writes_.submit([&](Store& s) { s.delete_item(id); }, [&] { catalog_.remove(id); });
+  writes_.submit([&](Store& s) { s.delete_item(id); },
+                 [&] {
+                   catalog_.remove(id);
+                   ++epoch_;
+                 });
 }
 
 int64_t Service::delete_user(const std::string& id) {

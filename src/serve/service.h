@@ -74,6 +74,8 @@ class Service {
   size_t write_queue_depth() const { return writes_.depth(); }
   uint64_t commits() const { return writes_.commits(); }
   int max_k() const { return options_.max_k; }
+  // Changes with every model swap and catalogue change (what all answers depend on).
+  uint64_t epoch() const { return epoch_.load(); }
 
  private:
   std::shared_ptr<const ModelVersion> model() const;
@@ -86,6 +88,7 @@ class Service {
   UserState users_;
   LiveModel live_;
   std::string active_path_;
+  std::atomic<uint64_t> epoch_{1};
   WriteQueue writes_;
 };
 

@@ -11,7 +11,9 @@ UserState::Shard& UserState::shard(const std::string& user) const {
 void UserState::add(const std::string& user, std::span<const HistoryEvent> events) {
   Shard& s = shard(user);
   std::lock_guard lock(s.mu);
-  auto& h = s.users[user];
+  auto& entry = s.users[user];
+  entry.version = ++next_version_;
+  auto& h = entry.events;
   for (const auto& e : events) {
     // Out-of-order arrivals are slotted in by time so the history stays a sequence.
     auto pos = h.end();
@@ -26,7 +28,14 @@ std::vector<HistoryEvent> UserState::history(const std::string& user) const {
   std::lock_guard lock(s.mu);
   auto it = s.users.find(user);
   if (it == s.users.end()) return {};
-  return {it->second.begin(), it->second.end()};
+  return {it->second.events.begin(), it->second.events.end()};
+}
+
+uint64_t UserState::version(const std::string& user) const {
+  Shard& s = shard(user);
+  std::lock_guard lock(s.mu);
+  auto it = s.users.find(user);
+  return it == s.users.end() ? 0 : it->second.version;
 }
 
 bool UserState::erase(const std::string& user) {

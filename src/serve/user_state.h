@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -29,14 +30,21 @@ class UserState {
   std::vector<HistoryEvent> history(const std::string& user) const;
   bool erase(const std::string& user);
   size_t users() const;
+  // Changes whenever the user's history does; 0 for a user without one.
+  uint64_t version(const std::string& user) const;
 
  private:
+  struct History {
+    std::deque<HistoryEvent> events;
+    uint64_t version = 0;
+  };
   struct Shard {
     mutable std::mutex mu;
-    std::unordered_map<std::string, std::deque<HistoryEvent>> users;
+    std::unordered_map<std::string, History> users;
   };
   Shard& shard(const std::string& user) const;
   size_t max_history_;
+  std::atomic<uint64_t> next_version_{0};
   mutable std::array<Shard, 64> shards_;
 };
 
