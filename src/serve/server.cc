@@ -1,6 +1,7 @@
 #include "serve/server.h"
 
 #include <httplib.h>
+#include <omp.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -43,6 +44,22 @@ json item_list(const Service& s, const std::vector<Recommendation>& list,
   }
   return out;
 }
+
+// Request threads score on their own: OpenMP settings are per thread, and a team per request
+// thread would oversubscribe the cores many times over.
+class RequestPool : public httplib::ThreadPool {
+ public:
+  RequestPool(size_t n, int omp_threads) : ThreadPool(n), omp_threads_(omp_threads) {}
+  void enqueue(std::function<void()> fn) override {
+    ThreadPool::enqueue([this, fn = std::move(fn)] {
+      omp_set_num_threads(omp_threads_);
+      fn();
+    });
+  }
+
+ private:
+  int omp_threads_;
+};
 
 }  // namespace
 
@@ -252,7 +269,8 @@ Server::Server(Service& service, ApiKeys keys, ServerOptions options)
     : impl_(std::make_unique<Impl>(service, std::move(keys), options)) {
   auto& http = impl_->http;
   int threads = std::max(1, options.threads);
-  http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  int omp = std::max(1, options.score_threads);
+  http.new_task_queue = [threads, omp] { return new RequestPool(static_cast<size_t>(threads), omp); };
   http.set_tcp_nodelay(true);
   http.set_payload_max_length(options.max_body);
   http.set_keep_alive_max_count(100000);

@@ -22,6 +22,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;   // 0 picks a free port
   int threads = 16;  // one per open connection: keep-alive clients each hold one
+  int score_threads = 1;  // OpenMP threads of one request's scoring
   size_t max_body = 1 << 20;
   size_t max_events = 10000;  // per feedback request
   // How long a finished answer may be reused while nothing it depends on changed; 0 = never.
