@@ -33,6 +33,7 @@ Command add_info(CLI::App& root, const GlobalFlags& flags);
 Command add_export(CLI::App& root, const GlobalFlags& flags);
 Command add_index(CLI::App& root, const GlobalFlags& flags);
 Command add_serve(CLI::App& root, const GlobalFlags& flags);
+Command add_encode(CLI::App& root, const GlobalFlags& flags);
 
 // Splits "5,10,20" into integers; throws ConfigError naming `what` on bad text.
 std::vector<int> parse_int_list(const std::string& text, const std::string& what);

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   std::vector<cli::Command> commands = {cli::add_import(app, flags), cli::add_train(app, flags),
                                         cli::add_eval(app, flags),   cli::add_recommend(app, flags),
                                         cli::add_info(app, flags),   cli::add_export(app, flags),
-                                        cli::add_index(app, flags),  cli::add_serve(app, flags)};
+                                        cli::add_index(app, flags),  cli::add_serve(app, flags),
+                                        cli::add_encode(app, flags)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +33,11 @@ const std::string kApply = "module_apply_default/Encoder_en/KonaTransformer/Enco
 
 std::string path_in(const std::string& dir, const std::string& file) {
   return (std::filesystem::path(dir) / file).string();
+}
+
+UseLiteOptions resolved(UseLiteOptions o) {
+  if (o.model_dir.empty()) o.model_dir = find_use_lite_dir();
+  return o;
 }
 
 PieceTokenizer load_tokenizer(const UseLiteOptions& o) {
@@ -89,8 +95,23 @@ Options UseLiteOptions::to_options() const {
   return o;
 }
 
+std::string find_use_lite_dir() {
+  namespace fs = std::filesystem;
+  const char* env = std::getenv("LMREC_USE_LITE");
+  if (env && *env) return env;
+  std::error_code ec;
+  std::vector<fs::path> roots = {fs::current_path(ec)};
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  for (fs::path p = exe.parent_path(); !ec && p.has_relative_path(); p = p.parent_path())
+    roots.push_back(p);
+  for (const auto& root : roots)
+    if (fs::exists(root / "cache/use-lite/model.json", ec))
+      return (root / "cache/use-lite").string();
+  return "cache/use-lite";
+}
+
 UseLiteEncoder::UseLiteEncoder(UseLiteOptions options)
-    : options_(std::move(options)), tokenizer_(load_tokenizer(options_)) {
+    : options_(resolved(std::move(options))), tokenizer_(load_tokenizer(options_)) {
   load_weights();
 }
 

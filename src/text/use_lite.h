@@ -23,8 +23,9 @@
 namespace lmrec {
 
 struct UseLiteOptions {
-  // Folder with model.json, vocab.json and the shards (scripts/fetch-use-lite fills it).
-  std::string model_dir = "cache/use-lite";
+  // Folder with model.json, vocab.json and the shards (scripts/fetch-use-lite fills it); empty:
+  // find_use_lite_dir().
+  std::string model_dir;
   // Tokens per forward block: texts are cut into blocks of about this many tokens and the blocks
   // are spread over the threads. Large enough for efficient matrix products, small enough to
   // stay in cache.
@@ -37,6 +38,11 @@ struct UseLiteOptions {
   Options to_options() const;
 };
 
+// $LMREC_USE_LITE when set, else the first cache/use-lite holding a model.json in the working
+// directory or above the running executable (a build folder inside the source tree), else
+// "cache/use-lite".
+std::string find_use_lite_dir();
+
 class UseLiteEncoder : public TextEncoder {
  public:
   static constexpr int kDim = 512;
@@ -46,6 +52,7 @@ class UseLiteEncoder : public TextEncoder {
   std::string name() const override { return "use-lite@0.2.0"; }
   int dim() const override { return kDim; }
   std::vector<float> encode(std::span<const std::string> texts) const override;
+  const UseLiteOptions& options() const { return options_; }
 
   const PieceTokenizer& tokenizer() const { return tokenizer_; }
   // Embeds token ids (clipped to kMaxTokens) into `out`, [ids.size() × kDim].
