@@ -72,7 +72,8 @@ for spec in "${models[@]}"; do
   $bare --port 0 --threads 16 >"$work/bare.log" 2>&1 &
   bare_pid=$!
   bare_port=$(wait_port "$work/bare.log")
-  $lmrec --quiet serve --store "$store" --model "$model" --port 0 --http-threads 16 \
+  cp "$store" "$work/serve.db"  # feedback from the freshness probe stays out of the data
+  $lmrec --quiet serve --store "$work/serve.db" --model "$model" --port 0 --http-threads 16 \
     --cache-ttl-ms "$cache_ttl" >"$work/serve.log" 2>"$work/serve.err" &
   serve_pid=$!
   serve_port=$(wait_port "$work/serve.log")

@@ -16,7 +16,9 @@ namespace lmrec::cli {
 namespace {
 
 struct ServeArgs {
-  std::string store, model, data, api_keys;
+  std::string store, model, data, api_keys, models_dir;
+  std::vector<std::string> retrain_sets;
+  RetrainOptions retrain;
   ServerOptions server;
   ServiceOptions service;
 };
@@ -51,7 +53,10 @@ int run_serve(ServeArgs& a, const GlobalFlags& flags) {
   if (model.empty())
     LMREC_THROW(ConfigError, "no --model given and the store " + a.store + " has no active model");
   int64_t version = service.load_model(model, fallback_items);
-  Server server(service, std::move(keys), a.server);
+  for (const auto& kv : a.retrain_sets) a.retrain.options.set(kv);
+  a.retrain.models_dir = a.models_dir.empty() ? a.store + ".models" : a.models_dir;
+  Retrainer retrainer(service, a.store, a.retrain);
+  Server server(service, std::move(keys), a.server, &retrainer);
   int port = server.bind();
   std::fprintf(stderr, "lmrec serve: http://%s:%d model %s version %lld, %d items, %zu users\n",
                a.server.host.c_str(), port, model.c_str(), (long long)version,
@@ -105,6 +110,15 @@ Command add_serve(CLI::App& root, const GlobalFlags& flags) {
   app->add_option("--new-item-slots", a->service.new_item_slots,
                   "list slots for items added while serving")
       ->capture_default_str();
+  app->add_option(
+      "--retrain-model", a->retrain.model,
+      "enables POST /v1/admin/retrain: fit this model on a store snapshot and swap it in");
+  app->add_option("--retrain-set", a->retrain_sets, "option key=value of that model (repeatable)");
+  app->add_option("--retrain-every", a->retrain.every_seconds,
+                  "also retrain every this many seconds (0 = only on request)")
+      ->capture_default_str();
+  app->add_option("--models-dir", a->models_dir,
+                  "where retrained models go (default STORE.models)");
   return {app, [a, &flags] { return run_serve(*a, flags); }};
 }
 

@@ -46,7 +46,6 @@ int32_t Catalog::find(std::string_view id) const {
 
 int32_t Catalog::put(const StoreItem& item, bool runtime) {
   std::unique_lock lock(mu_);
-  int32_t before = ids_.size();
   int32_t i = ids_.intern(item.id);
   if (static_cast<size_t>(i) >= entries_.size()) entries_.resize(static_cast<size_t>(i) + 1);
   Entry& e = entries_[i];
@@ -54,7 +53,10 @@ int32_t Catalog::put(const StoreItem& item, bool runtime) {
   e.categories = item.categories;
   e.attributes = item.attributes;
   set_deleted(i, item.deleted);
-  if (runtime && (i >= before || e.added < 0)) e.added = next_added_++;
+  if (runtime && !e.runtime) {
+    e.runtime = true;
+    runtime_.push_back(i);
+  }
   return i;
 }
 
@@ -137,16 +139,14 @@ std::vector<ScoredItem> Catalog::popular(int k, const std::function<bool(int32_t
 }
 
 std::vector<int32_t> Catalog::newest(int k, const std::function<bool(int32_t)>& keep) const {
-  std::vector<std::pair<int64_t, int32_t>> added;
+  std::vector<int32_t> candidates;
   {
     std::shared_lock lock(mu_);
-    for (size_t i = 0; i < entries_.size(); ++i)
-      if (entries_[i].added >= 0 && !entries_[i].deleted)
-        added.emplace_back(entries_[i].added, static_cast<int32_t>(i));
+    for (auto it = runtime_.rbegin(); it != runtime_.rend(); ++it)
+      if (!entries_[*it].deleted) candidates.push_back(*it);
   }
-  std::sort(added.rbegin(), added.rend());
   std::vector<int32_t> out;
-  for (const auto& [order, i] : added) {
+  for (int32_t i : candidates) {
     if (static_cast<int>(out.size()) >= k) break;
     if (keep(i)) out.push_back(i);
   }

@@ -56,7 +56,7 @@ class Catalog {
     Attributes attributes;
     bool deleted = false;
     float count = 0;
-    int64_t added = -1;  // order among runtime additions, -1 for items known at start
+    bool runtime = false;  // added while serving
   };
   bool passes(const Entry& e, const ItemFilter& f) const;
   void set_deleted(int32_t id, bool deleted);  // under the unique lock
@@ -64,7 +64,7 @@ class Catalog {
   IdMap ids_;
   std::vector<Entry> entries_;
   std::vector<int32_t> deleted_;  // kept apart: every request masks them
-  int64_t next_added_ = 0;
+  std::vector<int32_t> runtime_;  // items added while serving, in order of addition
 };
 
 }  // namespace lmrec

@@ -39,7 +39,7 @@ class Metrics {
   std::string render(const std::vector<Gauge>& gauges) const;
 
  private:
-  static constexpr std::array<int, 12> kStatuses = {200, 204, 400, 401, 403, 404,
+  static constexpr std::array<int, 13> kStatuses = {200, 202, 204, 400, 401, 403, 404,
                                                     405, 409, 413, 500, 503, 0};
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
                                                       0.05,   0.1,   0.25,   0.5,   1.0,  2.5};

@@ -69,13 +69,15 @@ struct Server::Impl {
   ServerOptions options;
   Metrics metrics;
   ResultCache cache;
+  Retrainer* retrainer;
   httplib::Server http;
 
-  Impl(Service& s, ApiKeys k, ServerOptions o)
+  Impl(Service& s, ApiKeys k, ServerOptions o, Retrainer* r)
       : service(s),
         keys(std::move(k)),
         options(o),
-        cache(std::chrono::milliseconds(o.cache_ttl_ms)) {}
+        cache(std::chrono::milliseconds(o.cache_ttl_ms)),
+        retrainer(r) {}
 
   // Answers from the cache when nothing `key` depends on changed, else computes and keeps it.
   template <typename Compute>
@@ -181,6 +183,14 @@ struct Server::Impl {
     send(res, {{"current", v}});
   }
 
+  void admin_retrain(const httplib::Request& req, httplib::Response& res) {
+    if (!retrainer || !retrainer->enabled())
+      LMREC_API_ERROR(404, "retraining is off (lmrec serve --retrain-model NAME)");
+    if (req.method == "POST" && !retrainer->start())
+      LMREC_API_ERROR(409, "a retraining run is in progress");
+    send(res, retrainer->status(), req.method == "POST" ? 202 : 200);
+  }
+
   std::string render_metrics() const {
     std::vector<Gauge> g;
     if (auto m = service.live().current())
@@ -230,6 +240,8 @@ struct Server::Impl {
     http.Get("/v1/admin/models", guard(R::kAdmin, write, bind(&Impl::admin_models)));
     http.Post("/v1/admin/models", guard(R::kAdmin, write, bind(&Impl::admin_load)));
     http.Post("/v1/admin/rollback", guard(R::kAdmin, write, bind(&Impl::admin_rollback)));
+    http.Post("/v1/admin/retrain", guard(R::kAdmin, write, bind(&Impl::admin_retrain)));
+    http.Get("/v1/admin/retrain", guard(R::kAdmin, write, bind(&Impl::admin_retrain)));
     http.Get("/healthz",
              guard(R::kHealth, {}, [this](const httplib::Request&, httplib::Response& s) {
                bool ready = service.live().current() != nullptr;
@@ -265,12 +277,14 @@ struct Server::Impl {
   }
 };
 
-Server::Server(Service& service, ApiKeys keys, ServerOptions options)
-    : impl_(std::make_unique<Impl>(service, std::move(keys), options)) {
+Server::Server(Service& service, ApiKeys keys, ServerOptions options, Retrainer* retrainer)
+    : impl_(std::make_unique<Impl>(service, std::move(keys), options, retrainer)) {
   auto& http = impl_->http;
   int threads = std::max(1, options.threads);
   int omp = std::max(1, options.score_threads);
-  http.new_task_queue = [threads, omp] { return new RequestPool(static_cast<size_t>(threads), omp); };
+  http.new_task_queue = [threads, omp] {
+    return new RequestPool(static_cast<size_t>(threads), omp);
+  };
   http.set_tcp_nodelay(true);
   http.set_payload_max_length(options.max_body);
   http.set_keep_alive_max_count(100000);

@@ -45,7 +45,7 @@ class SqliteStore : public Store {
   ~SqliteStore() override {
     while (depth_ > 0) rollback();
     try {
-      db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
     } catch (const Error&) {
       // Another connection may hold the database; the log is replayed on the next open.
     }

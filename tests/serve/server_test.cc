@@ -17,13 +17,16 @@ using nlohmann::json;
 
 class ServeTest : public ::testing::Test {
  protected:
-  void start(const std::string& name, ApiKeys keys = {}, ServerOptions options = {}) {
+  void start(const std::string& name, ApiKeys keys = {}, ServerOptions options = {},
+             RetrainOptions retrain = {}) {
     fixture_ = testing::make_serve_fixture(name);
     service_ = std::make_unique<Service>(open_store(fixture_.store_path));
     service_->load_model(fixture_.model_dir);
     options.port = 0;
     options.threads = 4;
-    server_ = std::make_unique<Server>(*service_, std::move(keys), options);
+    retrain.models_dir = fixture_.dir + "/retrained";
+    retrainer_ = std::make_unique<Retrainer>(*service_, fixture_.store_path, retrain);
+    server_ = std::make_unique<Server>(*service_, std::move(keys), options, retrainer_.get());
     port_ = server_->bind();
     thread_ = std::thread([this] { server_->run(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
@@ -71,6 +74,7 @@ class ServeTest : public ::testing::Test {
 
   testing::ServeFixture fixture_;
   std::unique_ptr<Service> service_;
+  std::unique_ptr<Retrainer> retrainer_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<httplib::Client> client_;
   std::thread thread_;
@@ -246,6 +250,34 @@ TEST_F(ServeTest, ModelsSwapAndRollBackWhileServing) {
   reader.join();
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(loaded["version"], 2);
+}
+
+TEST_F(ServeTest, RetrainingSwapsInAModelThatKnowsNewItems) {
+  RetrainOptions retrain;
+  retrain.model = "ease";
+  retrain.options.set("lambda", "1");
+  start("retrain", {}, {}, retrain);
+  put("/v1/items/late", R"({"title": "Late"})");
+  for (int u = 0; u < 6; ++u)
+    post("/v1/feedback", json{{"user", "u" + std::to_string(2 * u)}, {"item", "late"}}.dump());
+  EXPECT_EQ(post("/v1/admin/retrain", "", 202)["running"], true);
+  json status;
+  for (int k = 0; k < 200; ++k) {
+    status = get("/v1/admin/retrain");
+    if (status["runs"] == 1 && !status["running"].get<bool>()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(status["last_error"], "") << status.dump();
+  EXPECT_EQ(status["last_version"], 2);
+  json r = get("/v1/items/late/similar?k=3");
+  EXPECT_EQ(r["items"][0]["channel"], "model");  // the new model scores the new item
+  post("/v1/admin/rollback?version=1", "");
+  EXPECT_EQ(get("/v1/recommend?user=u0")["model"]["version"], 1);
+}
+
+TEST_F(ServeTest, RetrainIsRefusedWhenOff) {
+  start("retrain-off");
+  post("/v1/admin/retrain", "", 404);
 }
 
 TEST_F(ServeTest, AcknowledgedFeedbackIsInTheStoreAfterRestart) {
