@@ -17,6 +17,7 @@
 #include "models/popularity.h"
 #include "models/recommender.h"
 #include "models/sasrec.h"
+#include "models/semantic.h"
 
 namespace lmrec {
 
@@ -41,6 +42,7 @@ const std::vector<std::pair<std::string, Factory>>& models() {
       {"ncf", factory<NcfRecommender, NcfOptions>()},
       {"multvae", factory<MultVaeRecommender, MultVaeOptions>()},
       {"multdae", factory<MultDaeRecommender, MultDaeOptions>()},
+      {"semantic", factory<SemanticRecommender, SemanticOptions>()},
       {"sasrec", factory<SasRecRecommender, SasRecOptions>()},
       {"bert4rec", factory<Bert4RecRecommender, Bert4RecOptions>()},
       {"hstu", factory<HstuRecommender, HstuOptions>()},

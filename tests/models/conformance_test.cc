@@ -32,6 +32,7 @@ struct ModelTraits {
 ModelTraits traits_of(const std::string& name) {
   ModelTraits t;
   if (name == "popularity") t.personalised = false;
+  if (name == "semantic") t.personalised = false;  // the tiny data has no item text
   if (name == "multvae" || name == "multdae") {
     for (const char* o : {"hidden=32", "latent=16", "epochs=40", "learning_rate=0.01"})
       t.options.set(o);

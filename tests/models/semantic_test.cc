@@ -1,0 +1,86 @@
+#include "models/semantic.h"
+
+#include <gtest/gtest.h>
+
+#include "core/errors.h"
+#include "support/tiny_data.h"
+#include "text/text_test_util.h"
+
+namespace lmrec {
+namespace {
+
+// Two topics, three items each; every user has seen two items of one topic.
+Dataset topical() {
+  Dataset d = testing::make_dataset(2, 6, {{0, 0, 1}, {0, 1, 2}, {1, 3, 1}, {1, 4, 2}});
+  d.catalogue.title = {"Rocket launch to Mars",          "Astronauts on the space station",
+                       "A telescope finds a new galaxy", "Fresh pasta with tomato sauce",
+                       "Baking sourdough bread",         "Italian risotto recipe"};
+  int32_t space = d.catalogue.category_names.intern("Space");
+  int32_t food = d.catalogue.category_names.intern("Cooking");
+  d.catalogue.categories = {{space}, {space}, {space}, {food}, {food}, {food}};
+  return d;
+}
+
+SemanticRecommender fitted(const Dataset& data, Options options = {}) {
+  options.set("model_dir", testing::use_lite_dir());
+  SemanticRecommender model(SemanticOptions::parse(options));
+  NullProgress quiet;
+  FitContext ctx;
+  ctx.progress = &quiet;
+  model.fit(data, ctx);
+  return model;
+}
+
+TEST(Semantic, ItemTextJoinsTitleCategoriesAndText) {
+  Dataset d = topical();
+  d.catalogue.text[0] = "red planet";
+  EXPECT_EQ(SemanticRecommender::item_text(d, 0), "Rocket launch to Mars. Space. red planet");
+  d.catalogue.title[1].clear();
+  EXPECT_EQ(SemanticRecommender::item_text(d, 1), "Space");
+}
+
+TEST(Semantic, RanksUnseenItemsOfTheUsersTopicFirst) {
+  LMREC_REQUIRE_USE_LITE();
+  Dataset data = topical();
+  auto model = fitted(data);
+  for (int32_t u = 0; u < 2; ++u) {
+    auto top = model.recommend(make_context(data, u), 1);
+    ASSERT_EQ(top.size(), 1u);
+    EXPECT_EQ(top[0].item, u == 0 ? 2 : 5) << "user " << u;
+  }
+}
+
+TEST(Semantic, RecentItemsWeighMore) {
+  LMREC_REQUIRE_USE_LITE();
+  Dataset data = topical();
+  Options options;
+  options.set("half_life", "0.5");  // each older item weighs a quarter of the next
+  auto model = fitted(data, options);
+  UserContext c;
+  c.items = {0, 1, 3};  // space earlier, cooking last
+  std::vector<float> s(6);
+  model.score(std::span(&c, 1), s.data());
+  EXPECT_GT(s[5], s[2]);
+  c.items = {3, 0, 1};
+  model.score(std::span(&c, 1), s.data());
+  EXPECT_GT(s[2], s[5]);
+}
+
+TEST(Semantic, NeedsNoEncoderWithoutItemText) {
+  Dataset data = testing::make_dataset(1, 3, {{0, 0, 1}});
+  Options options;
+  options.set("model_dir", "/nonexistent");
+  SemanticRecommender model(SemanticOptions::parse(options));
+  NullProgress quiet;
+  FitContext ctx;
+  ctx.progress = &quiet;
+  model.fit(data, ctx);
+  std::vector<float> s(3, 1);
+  UserContext c;
+  c.items = {0};
+  model.score(std::span(&c, 1), s.data());
+  EXPECT_EQ(s, (std::vector<float>{0, 0, 0}));
+}
+
+}  // namespace
+}  // namespace lmrec
