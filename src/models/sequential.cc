@@ -168,8 +168,8 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
                                            bool masked, SequentialOptions o) {
   auto known = TrainOptions::keys();
   known.insert({"hidden", "layers", "heads", "max_len", "dropout"});
-  if (masked) known.insert("mask_probability");
-  else known.insert({"loss", "negatives", "sampler"});
+  known.insert("mask_probability");
+  if (!masked) known.insert({"loss", "negatives", "sampler", "pretrain_epochs"});
   options.check_known(model, known);
   o.hidden = options.get_int("hidden", o.hidden);
   o.layers = options.get_int("layers", o.layers);
@@ -180,6 +180,8 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   o.negatives = options.get_int("negatives", o.negatives);
   o.sampler = options.get_string("sampler", o.sampler);
   o.mask_probability = options.get_double("mask_probability", o.mask_probability);
+  o.pretrain_epochs = options.get_int("pretrain_epochs", o.pretrain_epochs);
+  if (o.pretrain_epochs < 0) LMREC_THROW(ConfigError, model + ": pretrain_epochs must be >= 0");
   o.train = TrainOptions::parse(options, model, o.train);
   if (o.hidden <= 0 || o.layers <= 0 || o.heads <= 0 || o.max_len <= 0)
     LMREC_THROW(ConfigError, model + ": hidden, layers, heads and max_len must be > 0");
@@ -202,9 +204,9 @@ Options SequentialOptions::to_options(bool masked) const {
   o.set("heads", std::to_string(heads));
   o.set("max_len", std::to_string(max_len));
   o.set("dropout", format_option(dropout));
-  if (masked) {
-    o.set("mask_probability", format_option(mask_probability));
-  } else {
+  o.set("mask_probability", format_option(mask_probability));
+  if (!masked) {
+    o.set("pretrain_epochs", std::to_string(pretrain_epochs));
     o.set("loss", loss);
     o.set("negatives", std::to_string(negatives));
     o.set("sampler", sampler);
@@ -228,6 +230,7 @@ void SequentialRecommender::fit(const Dataset& data, const FitContext& ctx) {
   net_ = net;  // validation scores through this object from here on
   n_items_ = data.n_items();
   popularity_ = log_popularity(data);
+  if (options_.pretrain_epochs > 0) pretrain(*net, data, ctx);
   int64_t window = options_.max_len + (masked_ ? 0 : 1);
   SequenceTask task(*net, options_, masked_, sequence_windows(data, window - 1), popularity_,
                     device, [this] { refresh_item_vectors(); });
@@ -241,6 +244,23 @@ void SequentialRecommender::fit(const Dataset& data, const FitContext& ctx) {
     n_items_ = 0;
     throw;
   }
+}
+
+void SequentialRecommender::pretrain(SequenceNet& net, const Dataset& data,
+                                     const FitContext& ctx) {
+  if (!net.set_causal(false))
+    LMREC_THROW(ConfigError, name_ + ": pretrain_epochs needs an attention model");
+  TrainOptions o = options_.train;
+  o.epochs = options_.pretrain_epochs;
+  o.patience = 0, o.time_limit = 0;
+  o.checkpoint_dir.clear(), o.log_path.clear();
+  FitContext quiet = ctx;
+  quiet.validate = nullptr;  // scoring is next-item; the masked task has no validation here
+  SequenceTask task(net, options_, true, sequence_windows(data, options_.max_len - 1), popularity_,
+                    net.table.device(), [] {});
+  train(task, o, quiet, *this, name_ + " pretraining",
+        run_signature(name_ + "-pretrain", options(), data.fingerprint()));
+  net.set_causal(true);
 }
 
 void SequentialRecommender::refresh_item_vectors() {

@@ -37,7 +37,10 @@ struct SequentialOptions {
   std::string loss = "ce";  // ce | sampled | bce (next-item models)
   int64_t negatives = 512;  // loss=sampled
   std::string sampler = "uniform";  // uniform | popularity (loss=sampled)
-  double mask_probability = 0.2;    // masked-item models
+  double mask_probability = 0.2;    // masked-item models, and pretraining
+  // Next-item attention models: epochs of masked-item pretraining (bidirectional attention,
+  // the BERT4Rec task on the training sequences) before next-item fine-tuning. 0 = none.
+  int64_t pretrain_epochs = 0;
   TrainOptions train = default_train();
 
   static TrainOptions default_train();
@@ -73,6 +76,7 @@ class SequentialRecommender : public Recommender {
 
  private:
   void refresh_item_vectors();
+  void pretrain(SequenceNet& net, const Dataset& data, const FitContext& ctx);
 
   std::string name_;
   SequentialOptions options_;

@@ -7,6 +7,9 @@ namespace lmrec {
 namespace {
 
 constexpr int64_t kSortGroup = 64;  // batches per group sorted by length
+// BERT4Rec's extra samples that mask only the newest item (the inference task): the paper adds
+// one such copy per ten randomly masked copies of each sequence.
+constexpr double kNewestOnly = 1.0 / 11.0;
 
 }  // namespace
 
@@ -67,13 +70,13 @@ SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<cons
     int64_t* in = b.inputs.data() + r * b.width;
     int64_t* pos = b.positions.data() + r * b.width;
     int64_t* tgt = b.targets.data() + r * b.width;
-    bool masked = false;
+    bool masked = false, newest_only = !next && rng.uniform() < kNewestOnly;
     for (int64_t j = 0; j < len; ++j) {
       in[j] = window[j];
       pos[j] = len - 1 - j;
       if (next) {
         tgt[j] = window[j + 1];
-      } else if (rng.uniform() < task.mask_probability) {
+      } else if (!newest_only && rng.uniform() < task.mask_probability) {
         tgt[j] = window[j], in[j] = task.mask, masked = true;
       }
     }

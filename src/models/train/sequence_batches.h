@@ -57,8 +57,8 @@ std::vector<std::vector<int64_t>> length_batches(const SequenceWindows& windows,
 
 // next_item: inputs are window[0..n-2], targets window[1..n-1].
 // masked_item: inputs are the whole window with each item replaced by the mask token with
-// `mask_probability`, the target being the item; a row that draws no mask gets its newest item
-// masked, which is also the task at inference (a mask token after the history).
+// `mask_probability`, the target being the item; a row that draws no mask, and one row in
+// eleven regardless, gets only its newest item masked, which is the task at inference.
 SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<const int64_t> ids,
                                   const WindowTask& task, SampleRng& rng);
 

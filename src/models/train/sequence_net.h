@@ -26,6 +26,9 @@ class SequenceNet : public torch::nn::Module {
   // Hidden states [B × L × D]; `noise` turns dropout on (training) and feeds it.
   virtual torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
                                const torch::Tensor& lengths, at::Generator* noise) = 0;
+  // Switches attention between causal and bidirectional (masked-item pretraining of a causal
+  // model); false when the network has no such switch.
+  virtual bool set_causal(bool) { return false; }
 
   torch::Tensor table;  // [n_items + 2 × D]
 

@@ -46,6 +46,10 @@ class TransformerNet : public SequenceNet {
     for (auto& block : blocks_) x = block->forward(x, mask, p_, noise);
     return final_norm_(x);
   }
+  bool set_causal(bool causal) override {
+    causal_ = causal;
+    return true;
+  }
 
  private:
   PositionalInput input_;

@@ -34,7 +34,8 @@ const std::set<std::string>& TrainOptions::keys() {
   static const std::set<std::string> kKeys = {
       "epochs",       "batch_size",  "learning_rate",  "optimizer", "weight_decay",
       "warmup_steps", "lr_schedule", "lr_decay",       "clip_norm", "patience",
-      "eval_every",   "seed",        "checkpoint_dir", "log_path",  "device"};
+      "eval_every",   "seed",        "checkpoint_dir", "log_path",  "device",
+      "time_limit"};
   return kKeys;
 }
 
@@ -50,6 +51,7 @@ TrainOptions TrainOptions::parse(const Options& options, const std::string& mode
   o.clip_norm = options.get_double("clip_norm", o.clip_norm);
   o.patience = options.get_int("patience", o.patience);
   o.eval_every = options.get_int("eval_every", o.eval_every);
+  o.time_limit = options.get_double("time_limit", o.time_limit);
   o.seed = options.get_int("seed", o.seed);
   o.checkpoint_dir = options.get_string("checkpoint_dir", o.checkpoint_dir);
   o.log_path = options.get_string("log_path", o.log_path);
@@ -63,6 +65,7 @@ TrainOptions TrainOptions::parse(const Options& options, const std::string& mode
   check_non_negative(model, "warmup_steps", static_cast<double>(o.warmup_steps));
   check_non_negative(model, "clip_norm", o.clip_norm);
   check_non_negative(model, "patience", static_cast<double>(o.patience));
+  check_non_negative(model, "time_limit", o.time_limit);
   check_non_negative(model, "seed", static_cast<double>(o.seed));
   check_choice(model, "optimizer", o.optimizer, {"adam", "adamw"});
   check_choice(model, "lr_schedule", o.lr_schedule,
@@ -83,6 +86,7 @@ void TrainOptions::write(Options& out) const {
   out.set("clip_norm", format_option(clip_norm));
   out.set("patience", std::to_string(patience));
   out.set("eval_every", std::to_string(eval_every));
+  out.set("time_limit", format_option(time_limit));
   out.set("seed", std::to_string(seed));
   out.set("checkpoint_dir", checkpoint_dir);
   out.set("log_path", log_path);
@@ -101,7 +105,8 @@ double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps
 }
 
 std::string run_signature(const std::string& model, Options options, uint64_t data_fingerprint) {
-  for (const char* k : {"epochs", "patience", "eval_every", "checkpoint_dir", "log_path"})
+  for (const char* k : {"epochs", "patience", "eval_every", "time_limit", "checkpoint_dir",
+                        "log_path"})
     options.set(k, "");
   std::ostringstream s;
   s << model;

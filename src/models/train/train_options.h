@@ -29,6 +29,9 @@ struct TrainOptions {
   // checks without a new best and restore the best epoch's weights. 0 = off.
   int64_t patience = 0;
   int64_t eval_every = 1;
+  // Wall-clock budget in seconds for this call (0 = none): training stops after the epoch that
+  // uses it up, validated, and the best epoch is restored as usual.
+  double time_limit = 0;
   int64_t seed = 42;
   std::string checkpoint_dir;  // resumable state after every epoch; empty = none
   std::string log_path;        // one JSON line per epoch; empty = none
@@ -44,7 +47,7 @@ struct TrainOptions {
 };
 
 // What identifies a training run for its checkpoints: the model, every option that shapes the
-// result (not epochs, patience, eval_every or paths) and the training data.
+// result (not epochs, patience, eval_every, time_limit or paths) and the training data.
 std::string run_signature(const std::string& model, Options options, uint64_t data_fingerprint);
 
 // The learning rate at optimiser step `step` (0-based) of `total_steps`, in epoch `epoch`

@@ -187,9 +187,10 @@ void run_epoch(TrainTask& task, torch::optim::Optimizer& optimizer, const TrainO
 }
 
 // Validates after the epoch when due; returns true when patience has run out.
+// `last` forces the check (the run is ending early for another reason).
 bool early_stopping_step(TrainTask& task, const TrainOptions& o, const FitContext& ctx,
-                         const Recommender& model, LoopState& s, EpochRecord& r) {
-  if (r.epoch % o.eval_every != 0 && r.epoch != o.epochs) return false;
+                         const Recommender& model, LoopState& s, EpochRecord& r, bool last) {
+  if (r.epoch % o.eval_every != 0 && r.epoch != o.epochs && !last) return false;
   task.net().eval();
   task.weights_changed();
   r.valid = ctx.validate(model);
@@ -245,13 +246,17 @@ TrainResult train(TrainTask& task, const TrainOptions& o, const FitContext& ctx,
   progress.start(label, o.epochs * task.epoch_samples(), "samples");
   progress.advance(s.epochs_done * task.epoch_samples());
   bool stop = early && s.best_epoch > 0 && s.misses >= o.patience;
+  auto started = Clock::now();
   for (int64_t epoch = s.epochs_done; epoch < o.epochs && !stop; ++epoch) {
     int64_t n_batches = task.begin_epoch(
         epoch, stream_seed(static_cast<uint64_t>(o.seed), static_cast<uint64_t>(epoch)));
     EpochRecord r;
     r.epoch = epoch + 1;
     run_epoch(task, *optimizer, o, n_batches, n_batches * o.epochs, s, r, progress);
-    if (early) stop = early_stopping_step(task, o, ctx, model, s, r);
+    bool out_of_time = o.time_limit > 0 &&
+                       std::chrono::duration<double>(Clock::now() - started).count() >= o.time_limit;
+    if (early) stop = early_stopping_step(task, o, ctx, model, s, r, out_of_time);
+    stop = stop || out_of_time;
     progress.status(status_line(r, o.epochs, r.loss));
     s.epochs_done = epoch + 1;
     log.write(r);

@@ -1,0 +1,112 @@
+#include "models/train/sequence_batches.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "support/tiny_data.h"
+
+namespace lmrec {
+namespace {
+
+// u0: 0 1 2 3 4 5 6 (7 events), u1: 7 8 (2), u2: 9 (1, no target).
+Dataset three_users() {
+  std::vector<testing::Event> events;
+  for (int32_t i = 0; i < 7; ++i) events.push_back({0, i, i});
+  events.push_back({1, 7, 0});
+  events.push_back({1, 8, 1});
+  events.push_back({2, 9, 0});
+  return testing::make_dataset(3, 10, events);
+}
+
+TEST(SequenceWindows, CutFromTheNewestEndAndEveryItemAfterTheFirstIsATargetOnce) {
+  auto w = sequence_windows(three_users(), 3);  // windows of up to 4 items
+  ASSERT_EQ(w.size(), 3);
+  std::vector<std::vector<int32_t>> got;
+  for (int64_t k = 0; k < w.size(); ++k) got.emplace_back(w.window(k).begin(), w.window(k).end());
+  EXPECT_EQ(got[0], (std::vector<int32_t>{0, 1, 2, 3}));
+  EXPECT_EQ(got[1], (std::vector<int32_t>{3, 4, 5, 6}));
+  EXPECT_EQ(got[2], (std::vector<int32_t>{7, 8}));
+}
+
+TEST(SequenceWindows, ShortFirstWindowStillHasATarget) {
+  auto w = sequence_windows(three_users(), 4);  // u0: [2..6] and [0..2]
+  ASSERT_EQ(w.size(), 3);
+  EXPECT_EQ(w.window(0).size(), 3u);
+  EXPECT_EQ(w.window(1).size(), 5u);
+}
+
+TEST(SequenceBatch, NextItemRowsAreLeftAlignedWithPositionsFromTheNewest) {
+  auto w = sequence_windows(three_users(), 3);
+  WindowTask task;
+  task.pad = 10;
+  SampleRng rng(1);
+  std::vector<int64_t> ids = {2, 1};
+  auto b = make_sequence_batch(w, ids, task, rng);
+  ASSERT_EQ(b.rows, 2);
+  ASSERT_EQ(b.width, 3);
+  EXPECT_EQ(b.inputs, (std::vector<int64_t>{7, 10, 10, 3, 4, 5}));
+  EXPECT_EQ(b.targets, (std::vector<int64_t>{8, -1, -1, 4, 5, 6}));
+  EXPECT_EQ(b.positions, (std::vector<int64_t>{0, 0, 0, 2, 1, 0}));
+  EXPECT_EQ(b.lengths, (std::vector<int64_t>{1, 3}));
+  EXPECT_EQ(b.n_targets, 4);
+}
+
+TEST(SequenceBatch, MaskedItemsAreTheTargetsAndEveryRowHasOne) {
+  auto w = sequence_windows(three_users(), 3);
+  WindowTask task;
+  task.kind = WindowTask::Kind::masked_item;
+  task.pad = 10, task.mask = 11, task.mask_probability = 0.3;
+  SampleRng rng(7);
+  std::vector<int64_t> ids = {0, 1, 2};
+  for (int trial = 0; trial < 50; ++trial) {
+    auto b = make_sequence_batch(w, ids, task, rng);
+    for (int64_t r = 0; r < b.rows; ++r) {
+      auto window = w.window(ids[r]);
+      int masked = 0;
+      for (int64_t j = 0; j < b.lengths[r]; ++j) {
+        int64_t cell = r * b.width + j;
+        if (b.inputs[cell] == 11) {
+          ++masked;
+          EXPECT_EQ(b.targets[cell], window[j]);
+        } else {
+          EXPECT_EQ(b.inputs[cell], window[j]);
+          EXPECT_EQ(b.targets[cell], -1);
+        }
+      }
+      EXPECT_GE(masked, 1);
+    }
+  }
+}
+
+TEST(LengthBatches, CoverEveryWindowOnceAndGroupSimilarLengths) {
+  std::vector<testing::Event> events;
+  int64_t t = 0;
+  for (int32_t u = 0; u < 200; ++u)
+    for (int32_t k = 0; k < 2 + u % 9; ++k) events.push_back({u, (u + k) % 50, t++});
+  auto data = testing::make_dataset(200, 50, events);
+  auto w = sequence_windows(data, 20);
+  SampleRng rng(3);
+  auto batches = length_batches(w, 16, rng);
+  std::multiset<int64_t> seen;
+  int64_t spread = 0;
+  for (const auto& b : batches) {
+    std::set<size_t> lengths;
+    for (int64_t id : b) seen.insert(id), lengths.insert(w.window(id).size());
+    spread += static_cast<int64_t>(*lengths.rbegin() - *lengths.begin());
+  }
+  ASSERT_EQ(seen.size(), static_cast<size_t>(w.size()));
+  for (int64_t id = 0; id < w.size(); ++id) EXPECT_EQ(seen.count(id), 1u);
+  // Sorted within one group: the 13 batches together span little more than the 8 lengths.
+  EXPECT_LE(spread, 16);
+}
+
+TEST(LengthBatches, SameSeedSameOrder) {
+  auto w = sequence_windows(three_users(), 3);
+  SampleRng a(5), b(5);
+  EXPECT_EQ(length_batches(w, 2, a), length_batches(w, 2, b));
+}
+
+}  // namespace
+}  // namespace lmrec

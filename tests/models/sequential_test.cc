@@ -1,0 +1,104 @@
+// What the sequence models add to the conformance suite: order matters, masked-item
+// pretraining, and the losses.
+#include <gtest/gtest.h>
+
+#include "core/errors.h"
+#include "models/recommender.h"
+#include "models/sequential.h"
+#include "support/tiny_data.h"
+
+namespace lmrec {
+namespace {
+
+constexpr int32_t kItems = 30;
+
+// Every user walks the items in a cycle i, i+1, i+2, ... from a different start, so only the
+// order (not the set) of a history says what comes next.
+Dataset cycles() {
+  std::vector<testing::Event> events;
+  int64_t t = 0;
+  for (int32_t u = 0; u < 60; ++u)
+    for (int32_t k = 0; k < 8; ++k) events.push_back({u, (u + k) % kItems, t++});
+  return testing::make_dataset(60, kItems, events);
+}
+
+std::unique_ptr<Recommender> fitted(const std::string& name, std::vector<std::string> extra) {
+  Options o;
+  for (const char* kv : {"hidden=16", "layers=1", "heads=1", "epochs=40", "learning_rate=0.01",
+                         "dropout=0", "patience=0"})
+    o.set(kv);
+  for (const auto& kv : extra) o.set(kv);
+  auto model = make_recommender(name, o);
+  NullProgress quiet;
+  FitContext ctx;
+  ctx.progress = &quiet;
+  model->fit(cycles(), ctx);
+  return model;
+}
+
+int hits(const Recommender& model) {
+  int correct = 0;
+  for (int32_t start = 0; start < kItems; ++start) {
+    UserContext c;
+    c.items = {start, (start + 1) % kItems, (start + 2) % kItems};
+    auto top = model.recommend(c, 1);
+    correct += !top.empty() && top[0].item == (start + 3) % kItems;
+  }
+  return correct;
+}
+
+class SequenceOrder : public ::testing::TestWithParam<std::vector<std::string>> {};
+
+TEST_P(SequenceOrder, PredictsTheNextItemOfACycle) {
+  auto params = GetParam();
+  std::string name = params.front();
+  params.erase(params.begin());
+  EXPECT_GE(hits(*fitted(name, params)), 27) << name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Models, SequenceOrder,
+    ::testing::Values(std::vector<std::string>{"sasrec"},
+                      std::vector<std::string>{"sasrec", "loss=sampled", "negatives=8"},
+                      std::vector<std::string>{"sasrec", "loss=sampled", "negatives=8",
+                                               "sampler=popularity"},
+                      std::vector<std::string>{"sasrec", "loss=bce", "epochs=60"},
+                      std::vector<std::string>{"sasrec", "pretrain_epochs=5"},
+                      std::vector<std::string>{"hstu"}, std::vector<std::string>{"gru4rec"},
+                      std::vector<std::string>{"lstm", "epochs=80"},
+                      std::vector<std::string>{"bert4rec", "epochs=100", "batch_size=16"}));
+
+TEST(SequentialOptions, PretrainingNeedsAnAttentionModel) {
+  EXPECT_THROW(fitted("gru4rec", {"pretrain_epochs=1"}), ConfigError);
+  Options pretrain;
+  pretrain.set("pretrain_epochs", "1");
+  EXPECT_THROW(make_recommender("bert4rec", pretrain), ConfigError);
+}
+
+TEST(SequentialOptions, HiddenMustSplitIntoHeads) {
+  Options odd;
+  odd.set("hidden", "10");
+  odd.set("heads", "3");
+  EXPECT_THROW(make_recommender("sasrec", odd), ConfigError);
+  Options hinge;
+  hinge.set("loss", "hinge");
+  EXPECT_THROW(make_recommender("sasrec", hinge), ConfigError);
+}
+
+TEST(Sequential, EncodedUsersTimesItemVectorsAreTheScores) {
+  auto model = fitted("sasrec", {});
+  const auto& seq = dynamic_cast<const SequentialRecommender&>(*model);
+  UserContext c;
+  c.items = {4, 5, 6};
+  std::vector<float> h(16), scores(kItems);
+  seq.encode_users({&c, 1}, h.data());
+  model->score({&c, 1}, scores.data());
+  for (int32_t i = 0; i < kItems; ++i) {
+    float dot = 0;
+    for (int k = 0; k < 16; ++k) dot += h[k] * seq.item_vectors()[i * 16 + k];
+    EXPECT_NEAR(scores[i], dot, 1e-4);
+  }
+}
+
+}  // namespace
+}  // namespace lmrec
