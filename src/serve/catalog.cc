@@ -15,7 +15,7 @@ ItemFilter ItemFilter::parse(std::string_view text) {
     std::string_view part = text.substr(0, comma);
     text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
     auto colon = part.find(':');
-    if (colon == std::string_view::npos || colon == 0)
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == part.size())
       LMREC_THROW(ConfigError, "filter condition '" + std::string(part) +
                                    "': expected category:NAME or KEY:VALUE");
     std::string key(part.substr(0, colon)), value(part.substr(colon + 1));

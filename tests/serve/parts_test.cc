@@ -26,6 +26,7 @@ TEST(ServePartsTest, CatalogueFiltersPopularAndNewItems) {
   EXPECT_FALSE(c.live(c.find("a")));
   EXPECT_EQ(c.deleted(), std::vector<int32_t>{c.find("a")});
   EXPECT_THROW(ItemFilter::parse("x"), ConfigError);
+  EXPECT_THROW(ItemFilter::parse("category:"), ConfigError);
 }
 
 TEST(ServePartsTest, UserStateKeepsRecentHistoryInTimeOrder) {
