@@ -233,11 +233,11 @@ UseLiteEncoder::Matrix UseLiteEncoder::layer_norm(const Matrix& x, const Vector&
   return y;
 }
 
-// Pre-norm transformer layer over the texts' tokens stacked as rows; starts[s]..starts[s+1] are
-// text s's rows. Attention stays within a text, so no padding or mask is needed: the runtime's
-// padded keys get weight exp(-1e9) = 0 exactly.
-UseLiteEncoder::Matrix UseLiteEncoder::layer_forward(const Layer& layer, const Matrix& x,
-                                                     const std::vector<int64_t>& starts) const {
+// The attention half of a pre-norm transformer layer (with its residual) over the texts' tokens
+// stacked as rows; starts[s]..starts[s+1] are text s's rows. Attention stays within a text, so no
+// padding or mask is needed: the runtime's padded keys get weight exp(-1e9) = 0 exactly.
+UseLiteEncoder::Matrix UseLiteEncoder::attend(const Layer& layer, const Matrix& x,
+                                              const std::vector<int64_t>& starts) const {
   const Eigen::Index in = x.cols(), head = in / layer.heads;
   Matrix qkv;
   matmul(layer_norm(x, layer.norm_scale, layer.norm_bias), layer.qkv, qkv);
@@ -268,13 +268,15 @@ UseLiteEncoder::Matrix UseLiteEncoder::layer_forward(const Layer& layer, const M
   } else {
     y += x;
   }
+  return y;
+}
+
+// The feed-forward half's hidden activations, before its (linear) output projection.
+UseLiteEncoder::Matrix UseLiteEncoder::ffn_hidden(const Layer& layer, const Matrix& y) const {
   Matrix hidden;
   matmul(layer_norm(y, layer.ffn_norm_scale, layer.ffn_norm_bias), layer.ffn_in, hidden);
   hidden.rowwise() += layer.ffn_in_bias;
-  hidden = hidden.cwiseMax(0.0f);
-  matmul(hidden, layer.ffn_out, y, true);
-  y.rowwise() += layer.ffn_out_bias;
-  return y;
+  return hidden.cwiseMax(0.0f);
 }
 
 void UseLiteEncoder::forward(std::span<const std::vector<int32_t>> ids, float* out) const {
@@ -290,15 +292,29 @@ void UseLiteEncoder::forward(std::span<const std::vector<int32_t>> ids, float* o
       // The graph adds (embedding + timing signal) to the embedding: twice the embedding.
       x.row(starts[s] + p) = embeddings_.row(id) + (embeddings_.row(id) + timing_.row(p));
     }
-  for (const Layer& layer : layers_) x = layer_forward(layer, x, starts);
-  Matrix pooled(static_cast<Eigen::Index>(ids.size()), kDim);
-  for (size_t s = 0; s < ids.size(); ++s) {
+  const Layer& first = layers_[0];
+  Matrix y = attend(first, x, starts);
+  matmul(ffn_hidden(first, y), first.ffn_out, y, true);
+  y.rowwise() += first.ffn_out_bias;
+  // Only the mean over each text's tokens leaves the last layer, and its feed-forward output
+  // projection is linear, so it projects the summed hidden activations once per text instead of
+  // every token (a sixth of the work).
+  const Layer& last = layers_[1];
+  y = attend(last, y, starts);
+  Matrix hidden = ffn_hidden(last, y);
+  const auto n = static_cast<Eigen::Index>(ids.size());
+  Matrix hidden_sums(n, hidden.cols()), pooled;
+  for (Eigen::Index s = 0; s < n; ++s)
+    hidden_sums.row(s) = hidden.middleRows(starts[s], starts[s + 1] - starts[s]).colwise().sum();
+  matmul(hidden_sums, last.ffn_out, pooled);
+  for (Eigen::Index s = 0; s < n; ++s) {
     int64_t len = starts[s + 1] - starts[s];
     // A text without tokens pools to zeros, as in the graph (the divisor is at least 1).
-    pooled.row(s) = x.middleRows(starts[s], len).colwise().sum() /
+    pooled.row(s) = (y.middleRows(starts[s], len).colwise().sum() + pooled.row(s) +
+                     static_cast<float>(len) * last.ffn_out_bias) /
                     static_cast<float>(std::max<int64_t>(len, 1));
   }
-  Matrix y = pooled * pool_;
+  y = pooled * pool_;
   y.rowwise() += pool_bias_;
   y = y.unaryExpr([](float v) { return std::tanh(v); });  // scalar: exact, and 512 per text
   for (Eigen::Index s = 0; s < y.rows(); ++s) {

@@ -78,8 +78,8 @@ class UseLiteEncoder : public TextEncoder {
   void load_weights();
   // One block: `ids` hold at most kMaxTokens ids each.
   void forward(std::span<const std::vector<int32_t>> ids, float* out) const;
-  Matrix layer_forward(const Layer& layer, const Matrix& x,
-                       const std::vector<int64_t>& starts) const;
+  Matrix attend(const Layer& layer, const Matrix& x, const std::vector<int64_t>& starts) const;
+  Matrix ffn_hidden(const Layer& layer, const Matrix& y) const;
   Matrix layer_norm(const Matrix& x, const Vector& scale, const Vector& bias) const;
 
   UseLiteOptions options_;
