@@ -15,10 +15,7 @@ SequentialOptions HstuOptions::parse(const Options& options) {
 }
 
 std::shared_ptr<SequenceNet> HstuRecommender::make_net(int64_t n_items) const {
-  const auto& o = seq_options();
-  SequenceNetShape shape{n_items, o.hidden, o.layers, o.heads, o.max_len + 1, o.dropout,
-                         static_cast<uint64_t>(o.train.seed)};
-  return make_hstu_net(shape);
+  return make_hstu_net(shape(n_items));
 }
 
 }  // namespace lmrec

@@ -1,6 +1,7 @@
 // The LSTM two-tower model: an LSTM sequence tower over the user's items and the item tower (the
 // item table), matched by dot product; binary cross-entropy with a sampled negative per target
-// (loss=bce, the default) or softmax.
+// (loss=bce, the default) or softmax. With content=true the item tower adds the mean embedding
+// of the item's categories to its ID embedding, so the towers also match on content.
 #pragma once
 
 #include "models/sequential.h"

@@ -142,6 +142,20 @@ class SequenceTask : public TrainTask {
   int64_t targets_ = 0;
 };
 
+ItemContent item_content(const Dataset& data, const std::string& model) {
+  ItemContent c;
+  c.n_categories = data.catalogue.category_names.size();
+  c.offsets.push_back(0);
+  for (int32_t i = 0; i < data.n_items(); ++i) {
+    if (static_cast<size_t>(i) < data.catalogue.categories.size())
+      for (int32_t cat : data.catalogue.categories[static_cast<size_t>(i)]) c.ids.push_back(cat);
+    c.offsets.push_back(static_cast<int64_t>(c.ids.size()));
+  }
+  if (c.ids.empty())
+    LMREC_THROW(ConfigError, model + ": content=true, but the data has no item categories");
+  return c;
+}
+
 void check_choice(const std::string& model, const std::string& key, const std::string& value,
                   std::initializer_list<const char*> allowed) {
   std::string names;
@@ -150,6 +164,16 @@ void check_choice(const std::string& model, const std::string& key, const std::s
     names += (names.empty() ? "" : "|") + std::string(a);
   }
   LMREC_THROW(ConfigError, model + ": " + key + " '" + value + "' (expected " + names + ")");
+}
+
+bool valid_content(const ItemContent& c, uint64_t items) {
+  if (c.offsets.size() != items + 1 || c.offsets.front() != 0) return false;
+  if (c.offsets.back() != static_cast<int64_t>(c.ids.size())) return false;
+  for (size_t k = 1; k < c.offsets.size(); ++k)
+    if (c.offsets[k] < c.offsets[k - 1]) return false;
+  for (int64_t id : c.ids)
+    if (id < 0 || id >= c.n_categories) return false;
+  return true;
 }
 
 }  // namespace
@@ -169,6 +193,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   auto known = TrainOptions::keys();
   known.insert({"hidden", "layers", "heads", "max_len", "dropout"});
   known.insert("mask_probability");
+  known.insert("content");
   if (!masked) known.insert({"loss", "negatives", "sampler", "pretrain_epochs"});
   options.check_known(model, known);
   o.hidden = options.get_int("hidden", o.hidden);
@@ -181,6 +206,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   o.sampler = options.get_string("sampler", o.sampler);
   o.mask_probability = options.get_double("mask_probability", o.mask_probability);
   o.pretrain_epochs = options.get_int("pretrain_epochs", o.pretrain_epochs);
+  o.content = options.get_bool("content", o.content);
   if (o.pretrain_epochs < 0) LMREC_THROW(ConfigError, model + ": pretrain_epochs must be >= 0");
   o.train = TrainOptions::parse(options, model, o.train);
   if (o.hidden <= 0 || o.layers <= 0 || o.heads <= 0 || o.max_len <= 0)
@@ -205,6 +231,7 @@ Options SequentialOptions::to_options(bool masked) const {
   o.set("max_len", std::to_string(max_len));
   o.set("dropout", format_option(dropout));
   o.set("mask_probability", format_option(mask_probability));
+  o.set("content", format_option(content));
   if (!masked) {
     o.set("pretrain_epochs", std::to_string(pretrain_epochs));
     o.set("loss", loss);
@@ -225,6 +252,7 @@ void SequentialRecommender::fit(const Dataset& data, const FitContext& ctx) {
   net_.reset();
   n_items_ = 0;
   losses_.clear();
+  content_ = options_.content ? item_content(data, name_) : ItemContent{};
   auto net = make_net(data.n_items());
   net->to(device);
   net_ = net;  // validation scores through this object from here on
@@ -261,6 +289,13 @@ void SequentialRecommender::pretrain(SequenceNet& net, const Dataset& data,
   train(task, o, quiet, *this, name_ + " pretraining",
         run_signature(name_ + "-pretrain", options(), data.fingerprint()));
   net.set_causal(true);
+}
+
+SequenceNetShape SequentialRecommender::shape(int64_t n_items) const {
+  const auto& o = options_;
+  SequenceNetShape s{n_items, o.hidden, o.layers, o.heads, o.max_len + 1, o.dropout,
+                     static_cast<uint64_t>(o.train.seed), content_};
+  return s;
 }
 
 void SequentialRecommender::refresh_item_vectors() {
@@ -320,6 +355,9 @@ void SequentialRecommender::save_weights(const std::string& dir) const {
   out.str(name_);
   out.u64(static_cast<uint64_t>(n_items_));
   out.array(popularity_);
+  out.array(content_.offsets);
+  out.array(content_.ids);
+  out.u64(static_cast<uint64_t>(content_.n_categories));
   write_parameters(out, *net_);
   out.commit();
 }
@@ -332,6 +370,13 @@ void SequentialRecommender::load_weights(const std::string& dir) {
   if (items == 0 || items > INT32_MAX) LMREC_THROW(FormatError, path + ": implausible item count");
   auto popularity = in.array<float>();
   if (popularity.size() != items) LMREC_THROW(FormatError, path + ": popularity does not match");
+  ItemContent content;
+  content.offsets = in.array<int64_t>();
+  content.ids = in.array<int64_t>();
+  content.n_categories = static_cast<int64_t>(in.u64());
+  if (!content.empty() && !valid_content(content, items))
+    LMREC_THROW(FormatError, path + ": item categories do not match the items");
+  content_ = content;
   auto net = make_net(static_cast<int64_t>(items));
   read_parameters(in, *net, path);
   in.expect_end();

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "models/recommender.h"
+#include "models/train/sequence_nets.h"
 #include "models/train/train_options.h"
 
 namespace lmrec {
@@ -41,6 +42,9 @@ struct SequentialOptions {
   // Next-item attention models: epochs of masked-item pretraining (bidirectional attention,
   // the BERT4Rec task on the training sequences) before next-item fine-tuning. 0 = none.
   int64_t pretrain_epochs = 0;
+  // Item tower with content: each item's vector adds the mean embedding of its categories
+  // (genres, ...), so items that share categories share strength. Needs categories in the data.
+  bool content = false;
   TrainOptions train = default_train();
 
   static TrainOptions default_train();
@@ -72,7 +76,8 @@ class SequentialRecommender : public Recommender {
  protected:
   SequentialRecommender(std::string name, SequentialOptions options, bool masked);
   virtual std::shared_ptr<SequenceNet> make_net(int64_t n_items) const = 0;
-  const SequentialOptions& seq_options() const { return options_; }
+  // The network shape the options (and the fitted data's item content) ask for.
+  SequenceNetShape shape(int64_t n_items) const;
 
  private:
   void refresh_item_vectors();
@@ -85,6 +90,7 @@ class SequentialRecommender : public Recommender {
   std::shared_ptr<SequenceNet> net_;  // null until fitted or loaded
   std::vector<float> item_vectors_;   // [n_items × hidden], copied out after training
   std::vector<float> popularity_;     // log(1 + training count), for empty histories
+  ItemContent content_;               // with options_.content
   std::vector<double> losses_;
 };
 

@@ -85,6 +85,31 @@ TEST(SequentialOptions, HiddenMustSplitIntoHeads) {
   EXPECT_THROW(make_recommender("sasrec", hinge), ConfigError);
 }
 
+TEST(Sequential, ContentTowerNeedsCategoriesAndSurvivesSaveLoad) {
+  EXPECT_THROW(fitted("lstm", {"content=true"}), ConfigError);
+  Dataset data = cycles();
+  for (int32_t i = 0; i < kItems; ++i)
+    data.catalogue.categories[i] = {data.catalogue.category_names.intern(i % 3 ? "odd" : "three")};
+  Options o;
+  for (const char* kv : {"hidden=16", "epochs=20", "learning_rate=0.01", "dropout=0", "content=true"})
+    o.set(kv);
+  auto model = make_recommender("lstm", o);
+  NullProgress quiet;
+  FitContext ctx;
+  ctx.progress = &quiet;
+  model->fit(data, ctx);
+  std::string dir = testing::temp_dir("lstm-content");
+  save_model(*model, dir, {});
+  auto loaded = load_model(dir);
+  UserContext c;
+  c.items = {1, 2, 3};
+  std::vector<float> a(kItems), b(kItems);
+  model->score({&c, 1}, a.data());
+  loaded->score({&c, 1}, b.data());
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(loaded->options().get_string("content", ""), "true");
+}
+
 TEST(Sequential, EncodedUsersTimesItemVectorsAreTheScores) {
   auto model = fitted("sasrec", {});
   const auto& seq = dynamic_cast<const SequentialRecommender&>(*model);

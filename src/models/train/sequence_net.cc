@@ -7,11 +7,22 @@
 
 namespace lmrec {
 
-SequenceNet::SequenceNet(int64_t n_items, int64_t hidden, uint64_t seed)
-    : n_items_(n_items), hidden_(hidden) {
-  at::Generator gen = make_generator(seed);
-  table = register_parameter(
-      "table", torch::empty({n_items + 2, hidden}).normal_(0, 1.0 / std::sqrt(hidden), gen));
+SequenceNet::SequenceNet(const SequenceNetShape& s) : n_items_(s.n_items), hidden_(s.hidden) {
+  table = register_parameter("table", torch::empty({s.n_items + 2, s.hidden}));
+  if (s.content.empty()) return;
+  categories = register_parameter("categories", torch::empty({s.content.n_categories, s.hidden}));
+  std::vector<int64_t> offsets = s.content.offsets;
+  offsets.pop_back();  // embedding_bag takes the starts; padding and mask rows have none
+  offsets.resize(static_cast<size_t>(s.n_items + 2), s.content.offsets.back());
+  content_offsets_ = register_buffer("content_offsets", to_tensor(offsets, torch::kCPU));
+  content_ids_ = register_buffer("content_ids", to_tensor(s.content.ids, torch::kCPU));
+}
+
+torch::Tensor SequenceNet::item_table() const {
+  if (!categories.defined()) return table;
+  namespace F = torch::nn::functional;
+  return table + F::embedding_bag(content_ids_, categories,
+                                  F::EmbeddingBagFuncOptions().offsets(content_offsets_).mode(torch::kMean));
 }
 
 torch::Tensor dropout(const torch::Tensor& x, double p, at::Generator* noise) {
@@ -66,7 +77,7 @@ void init_parameters(SequenceNet& net, uint64_t seed) {
     const auto& name = item.key();
     if (name.ends_with("rab")) {
       t.zero_();  // relative-position biases start neutral
-    } else if (name == "table") {
+    } else if (name == "table" || name == "categories") {
       t.normal_(0, 1.0 / std::sqrt(static_cast<double>(t.size(1))), gen);
     } else if (t.dim() >= 2) {
       double a = std::sqrt(6.0 / static_cast<double>(t.size(0) + t.size(1)));

@@ -11,18 +11,23 @@
 
 #include <cstdint>
 
+#include "models/train/sequence_nets.h"
+
 namespace lmrec {
 
 class SequenceNet : public torch::nn::Module {
  public:
-  // Rows 0..n_items-1 are items, n_items is padding, n_items + 1 the mask token.
-  SequenceNet(int64_t n_items, int64_t hidden, uint64_t seed);
+  // Rows 0..n_items-1 are items, n_items is padding, n_items + 1 the mask token. With content,
+  // an item's representation adds the mean embedding of its categories (the item tower).
+  explicit SequenceNet(const SequenceNetShape& shape);
   int64_t n_items() const { return n_items_; }
   int64_t hidden() const { return hidden_; }
   int64_t pad() const { return n_items_; }
   int64_t mask() const { return n_items_ + 1; }
-  // The output item representations [n_items × D] (tied to the input table).
-  torch::Tensor item_matrix() const { return table.narrow(0, 0, n_items_); }
+  // Every row's representation [n_items + 2 × D]: the inputs read it, and its first n_items
+  // rows score the outputs (tied).
+  torch::Tensor item_table() const;
+  torch::Tensor item_matrix() const { return item_table().narrow(0, 0, n_items_); }
   // Hidden states [B × L × D]; `noise` turns dropout on (training) and feeds it.
   virtual torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
                                const torch::Tensor& lengths, at::Generator* noise) = 0;
@@ -30,10 +35,12 @@ class SequenceNet : public torch::nn::Module {
   // model); false when the network has no such switch.
   virtual bool set_causal(bool) { return false; }
 
-  torch::Tensor table;  // [n_items + 2 × D]
+  torch::Tensor table;       // [n_items + 2 × D]
+  torch::Tensor categories;  // [n_categories × D], with content only
 
  private:
   int64_t n_items_, hidden_;
+  torch::Tensor content_offsets_, content_ids_;  // [n_items + 2], [entries]
 };
 
 // Inverted dropout drawing its mask from `noise`; the identity when noise is null or p is 0.

@@ -18,7 +18,7 @@ class PositionalInput {
   }
   torch::Tensor operator()(SequenceNet& net, const torch::Tensor& inputs,
                            const torch::Tensor& positions, double p, at::Generator* noise) const {
-    auto x = F::embedding(inputs, net.table) * scale_ + F::embedding(positions, positions_);
+    auto x = F::embedding(inputs, net.item_table()) * scale_ + F::embedding(positions, positions_);
     return dropout(x, p, noise);
   }
 
@@ -30,7 +30,7 @@ class PositionalInput {
 class TransformerNet : public SequenceNet {
  public:
   TransformerNet(const SequenceNetShape& s, bool causal)
-      : SequenceNet(s.n_items, s.hidden, s.seed), input_(*this, s), causal_(causal), p_(s.dropout) {
+      : SequenceNet(s), input_(*this, s), causal_(causal), p_(s.dropout) {
     for (int64_t l = 0; l < s.layers; ++l)
       blocks_.push_back(register_module("block" + std::to_string(l),
                                         AttentionBlock(s.hidden, s.heads, 4 * s.hidden)));
@@ -94,7 +94,7 @@ TORCH_MODULE(HstuBlock);
 class HstuNet : public SequenceNet {
  public:
   explicit HstuNet(const SequenceNetShape& s)
-      : SequenceNet(s.n_items, s.hidden, s.seed), input_(*this, s), p_(s.dropout) {
+      : SequenceNet(s), input_(*this, s), p_(s.dropout) {
     for (int64_t l = 0; l < s.layers; ++l)
       blocks_.push_back(register_module("block" + std::to_string(l), HstuBlock(s)));
     final_norm_ = register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
@@ -117,7 +117,7 @@ class HstuNet : public SequenceNet {
 class RnnNet : public SequenceNet {
  public:
   RnnNet(const SequenceNetShape& s, bool lstm)
-      : SequenceNet(s.n_items, s.hidden, s.seed), lstm_(lstm), p_(s.dropout) {
+      : SequenceNet(s), lstm_(lstm), p_(s.dropout) {
     if (lstm)
       lstm_layer_ = register_module(
           "rnn", torch::nn::LSTM(torch::nn::LSTMOptions(s.hidden, s.hidden).num_layers(s.layers).batch_first(true)));
@@ -129,7 +129,7 @@ class RnnNet : public SequenceNet {
   // Rows are left-aligned, so the state at a real position has never seen padding.
   torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor&, const torch::Tensor&,
                        at::Generator* noise) override {
-    auto x = dropout(F::embedding(inputs, table), p_, noise);
+    auto x = dropout(F::embedding(inputs, item_table()), p_, noise);
     auto h = lstm_ ? std::get<0>(lstm_layer_->forward(x)) : std::get<0>(gru_layer_->forward(x));
     return dropout(h, p_, noise);
   }

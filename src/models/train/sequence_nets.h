@@ -4,16 +4,26 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace lmrec {
 
 class SequenceNet;
+
+// Item content for the item tower: item i's category ids are
+// ids[offsets[i], offsets[i + 1]), over n_categories categories. Empty = ID-only items.
+struct ItemContent {
+  std::vector<int64_t> offsets, ids;
+  int64_t n_categories = 0;
+  bool empty() const { return ids.empty(); }
+};
 
 struct SequenceNetShape {
   int64_t n_items = 0, hidden = 64, layers = 2, heads = 2;
   int64_t positions = 51;  // learned position rows (the longest input)
   double dropout = 0.0;
   uint64_t seed = 0;
+  ItemContent content;
 };
 
 // Self-attention blocks over item + position embeddings: causal (SASRec) or bidirectional over
