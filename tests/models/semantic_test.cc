@@ -66,6 +66,41 @@ TEST(Semantic, RecentItemsWeighMore) {
   EXPECT_GT(s[2], s[5]);
 }
 
+TEST(Semantic, CentredItemVectorsAreUnitAndMeanFree) {
+  LMREC_REQUIRE_USE_LITE();
+  auto model = fitted(topical());
+  const auto& v = model.item_vectors();
+  const int32_t dim = model.dim();
+  std::vector<double> sum(dim, 0.0);
+  for (int32_t i = 0; i < 6; ++i) {
+    double norm = 0;
+    for (int32_t j = 0; j < dim; ++j) norm += v[i * dim + j] * v[i * dim + j], sum[j] += v[i * dim + j];
+    EXPECT_NEAR(norm, 1.0, 1e-4);
+  }
+  // Without centring every pair of titles has a clearly positive cosine; with it, the two topics
+  // point apart.
+  double cross = 0;
+  for (int32_t j = 0; j < dim; ++j) cross += v[0 * dim + j] * v[3 * dim + j];
+  EXPECT_LT(cross, 0.0);
+}
+
+TEST(Semantic, PopularityPriorBreaksTextTies) {
+  Dataset data = testing::make_dataset(2, 3, {{0, 2, 1}, {1, 2, 1}, {1, 1, 1}});
+  Options options;
+  options.set("popularity", "0.5");
+  SemanticRecommender model(SemanticOptions::parse(options));
+  NullProgress quiet;
+  FitContext ctx;
+  ctx.progress = &quiet;
+  model.fit(data, ctx);
+  UserContext c;
+  std::vector<float> s(3);
+  model.score(std::span(&c, 1), s.data());
+  EXPECT_EQ(s[0], 0.0f);
+  EXPECT_GT(s[2], s[1]);
+  EXPECT_FLOAT_EQ(s[2], 0.5f);
+}
+
 TEST(Semantic, NeedsNoEncoderWithoutItemText) {
   Dataset data = testing::make_dataset(1, 3, {{0, 0, 1}});
   Options options;
