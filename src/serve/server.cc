@@ -35,7 +35,9 @@ json item_list(const Service& s, const std::vector<Recommendation>& list,
     std::string channel = r.channel;
     std::string reason = channel == "model"     ? model_reason
                          : channel == "popular" ? std::string("popular with everyone")
-                                                : std::string("new in the catalogue");
+                         : channel == "explore"
+                             ? std::string("ranked lower by the model; shown to learn how it does")
+                             : std::string("new in the catalogue");
     out.push_back({{"item", s.catalog().name(r.item)},
                    {"score", r.score},
                    {"title", s.catalog().title(r.item)},

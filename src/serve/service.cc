@@ -1,9 +1,11 @@
 #include "serve/service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <random>
 #include <unordered_set>
 
 #include "serve/json_errors.h"
@@ -70,6 +72,18 @@ std::shared_ptr<const ModelVersion> Service::model() const {
   return m;
 }
 
+void Service::explore(const std::string& user, std::vector<Recommendation>& list,
+                      const std::vector<Recommendation>& pool, int n) const {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  std::vector<int32_t> ids;
+  for (const auto& p : pool) ids.push_back(p.item);
+  for (int32_t item : bandit_.choose(ids, n, rng)) {
+    auto it = std::find_if(pool.begin(), pool.end(), [&](const auto& p) { return p.item == item; });
+    list.push_back({item, it->score, "explore"});
+    bandit_.shown(user, item);
+  }
+}
+
 // Tops `list` up to k with popular items passing `keep` that it does not hold yet.
 std::vector<Recommendation> Service::fill(std::vector<Recommendation> list, int k,
                                           const std::function<bool(int32_t)>& keep) const {
@@ -121,8 +135,13 @@ RecommendResult Service::recommend(const RecommendRequest& r) const {
     if (!allowed.empty())
       for (size_t mi = 0; mi < scores.size(); ++mi)
         if (!keep(m.to_catalog[mi])) scores[mi] = kExcluded;
-    for (const auto& s : top_k(scores, model_k))
-      out.items.push_back({m.to_catalog[s.item], s.score, "model"});
+    int explored = std::min(options_.explore_slots, model_k);
+    int pool = explored > 0 ? options_.explore_pool : 0;
+    std::vector<Recommendation> tail;
+    for (const auto& s : top_k(scores, model_k - explored + pool))
+      (static_cast<int>(out.items.size()) < model_k - explored ? out.items : tail)
+          .push_back({m.to_catalog[s.item], s.score, "model"});
+    if (explored > 0) explore(r.user, out.items, tail, explored);
   }
   out.items = fill(std::move(out.items), model_k, keep);
   for (int32_t i : fresh) out.items.push_back({i, 0.0f, "new"});
@@ -170,6 +189,7 @@ size_t Service::feedback(std::vector<StoreEvent> events) {
                      HistoryEvent h{ids[k], events[k].time, events[k].value};
                      users_.add(events[k].user, std::span<const HistoryEvent>(&h, 1));
                      catalog_.count(ids[k], 1.0f);
+                     bandit_.clicked(events[k].user, ids[k]);
                    }
                  });
   return events.size();

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "serve/bandit.h"
 #include "serve/catalog.h"
 #include "serve/live_model.h"
 #include "serve/user_state.h"
@@ -23,12 +24,15 @@ struct ServiceOptions {
   // List slots given to items added while serving that the model does not know yet.
   int new_item_slots = 1;
   size_t keep_versions = 3;  // model versions kept for rollback
+  // Last list slots filled by Thompson sampling from the next `explore_pool` model items.
+  int explore_slots = 0;
+  int explore_pool = 20;
 };
 
 struct Recommendation {
   int32_t item;  // catalogue id
   float score;
-  const char* channel;  // "model", "popular" or "new"
+  const char* channel;  // "model", "explore", "popular" or "new"
 };
 
 struct RecommendRequest {
@@ -80,6 +84,9 @@ class Service {
  private:
   std::shared_ptr<const ModelVersion> model() const;
   void load_state(Store& store);
+  // Appends `n` items of `pool` drawn by the bandit to `list`.
+  void explore(const std::string& user, std::vector<Recommendation>& list,
+               const std::vector<Recommendation>& pool, int n) const;
   std::vector<Recommendation> fill(std::vector<Recommendation> list, int k,
                                    const std::function<bool(int32_t)>& keep) const;
 
@@ -89,6 +96,7 @@ class Service {
   LiveModel live_;
   std::string active_path_;
   std::atomic<uint64_t> epoch_{1};
+  mutable ThompsonBandit bandit_;
   WriteQueue writes_;
 };
 
