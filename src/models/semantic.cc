@@ -28,6 +28,20 @@ void center_normalize(float* v, const std::vector<float>& mean) {
   for (size_t j = 0; j < mean.size(); ++j) v[j] *= scale;
 }
 
+// An item as one action of a behaviour text: "Title (Category, Category)", without the free
+// text, so that ten actions stay within the encoder's 128 tokens.
+std::string action_text(const Dataset& data, int32_t item) {
+  const Catalogue& c = data.catalogue;
+  auto i = static_cast<size_t>(item);
+  std::string text = i < c.title.size() ? c.title[i] : "";
+  std::string categories;
+  if (i < c.categories.size())
+    for (int32_t k : c.categories[i])
+      categories += (categories.empty() ? "" : ", ") + c.category_names.name(k);
+  if (!categories.empty()) text += text.empty() ? categories : " (" + categories + ")";
+  return text;
+}
+
 std::string format_value(float v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", static_cast<double>(v));
@@ -104,8 +118,7 @@ void SemanticRecommender::fit(const Dataset& train, const FitContext& ctx) {
   titles_.assign(static_cast<size_t>(n_items_), "");
   for (int32_t i = 0; i < n_items_; ++i) {
     std::string t = item_text(train, i);
-    const auto& title = train.catalogue.title;
-    titles_[i] = static_cast<size_t>(i) < title.size() && !title[i].empty() ? title[i] : t;
+    titles_[i] = action_text(train, i);
     if (!t.empty()) texts.push_back(t), items.push_back(i);
   }
   vectors_.clear();

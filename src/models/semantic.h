@@ -37,7 +37,9 @@ struct SemanticOptions {
   // "items": the recency-weighted mean of item vectors; "text": one text of the user's recent
   // actions ("rated 5: Toy Story (1995). ...") embedded as a whole.
   std::string user_vector = "items";
-  int64_t text_history = 10;  // items in the behaviour text, most recent first
+  // Items in the behaviour text, most recent first: validation NDCG@10 peaks at 1-3 on
+  // ml-latest-small and at 3 on ml-100k; longer texts blur the latest interest.
+  int64_t text_history = 3;
 
   static SemanticOptions parse(const Options& options);
   Options to_options() const;
