@@ -1,4 +1,5 @@
-// lmrec recommend: top-k for one known user (their whole history) or for an ad-hoc history.
+// lmrec recommend: top-k for one known user (their whole history), an ad-hoc history or a
+// free-text query (models that read text, e.g. semantic), alone or with a history.
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -13,7 +14,7 @@ namespace lmrec::cli {
 namespace {
 
 struct RecommendArgs {
-  std::string data, model, user, items;
+  std::string data, model, user, items, query;
   int k = 10, ef = 64;
   bool json = false, include_seen = false, ann = false;
 };
@@ -22,9 +23,12 @@ UserContext context_for(const Dataset& data, const RecommendArgs& a) {
   if (!a.user.empty()) {
     int32_t u = data.users.find(a.user);
     if (u < 0) LMREC_THROW(ConfigError, "unknown user '" + a.user + "' in " + a.data);
-    return make_context(data, u);
+    UserContext ctx = make_context(data, u);
+    ctx.text = a.query;
+    return ctx;
   }
   UserContext ctx;
+  ctx.text = a.query;
   std::stringstream in(a.items);
   for (std::string name; std::getline(in, name, ',');) {
     int32_t i = data.items.find(name);
@@ -35,8 +39,10 @@ UserContext context_for(const Dataset& data, const RecommendArgs& a) {
 }
 
 int run_recommend(const RecommendArgs& a) {
-  if (a.user.empty() == a.items.empty())
-    LMREC_THROW(ConfigError, "give exactly one of --user or --items");
+  if (!a.user.empty() && !a.items.empty())
+    LMREC_THROW(ConfigError, "give at most one of --user or --items");
+  if (a.user.empty() && a.items.empty() && a.query.empty())
+    LMREC_THROW(ConfigError, "give --user, --items or --query");
   if (a.k <= 0) LMREC_THROW(ConfigError, "-k must be positive");
   nlohmann::json config;
   auto model = load_model(a.model, &config);
@@ -79,6 +85,9 @@ Command add_recommend(CLI::App& root, const GlobalFlags&) {
   app->add_option("--user,-u", args->user,
                   "user id as in the raw data; history = all their events");
   app->add_option("--items", args->items, "comma-separated item ids as a history (a new user)");
+  app->add_option("--query,-q", args->query,
+                  "free text describing what to recommend (semantic model); with --user or "
+                  "--items, it joins the history");
   app->add_option("-k", args->k, "list length")->capture_default_str();
   app->add_flag("--include-seen", args->include_seen, "allow items already in the history");
   app->add_flag("--ann", args->ann,

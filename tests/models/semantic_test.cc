@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "core/errors.h"
+#include "data/reader.h"
 #include "support/tiny_data.h"
 #include "text/text_test_util.h"
 
@@ -99,6 +102,72 @@ TEST(Semantic, PopularityPriorBreaksTextTies) {
   EXPECT_EQ(s[0], 0.0f);
   EXPECT_GT(s[2], s[1]);
   EXPECT_FLOAT_EQ(s[2], 0.5f);
+}
+
+TEST(Semantic, BehaviourTextListsRecentActionsFirst) {
+  LMREC_REQUIRE_USE_LITE();
+  Options options;
+  options.set("user_vector", "text");
+  options.set("text_history", "2");
+  auto model = fitted(topical(), options);
+  UserContext c;
+  c.items = {0, 1, 3};
+  c.values = {4, 2.5, 5};
+  EXPECT_EQ(model.behaviour_text(c),
+            "rated 5: Fresh pasta with tomato sauce (Cooking). rated 2.5: Astronauts on the space "
+            "station (Space).");
+  c.values.clear();
+  EXPECT_EQ(model.behaviour_text(c).substr(0, 9), "watched: ");
+}
+
+TEST(Semantic, BehaviourTextRanksTheUsersTopicFirst) {
+  LMREC_REQUIRE_USE_LITE();
+  Dataset data = topical();
+  Options options;
+  options.set("user_vector", "text");
+  auto model = fitted(data, options);
+  for (int32_t u = 0; u < 2; ++u) {
+    auto top = model.recommend(make_context(data, u), 1);
+    ASSERT_EQ(top.size(), 1u);
+    EXPECT_EQ(top[0].item, u == 0 ? 2 : 5) << "user " << u;
+  }
+}
+
+TEST(Semantic, QueryWithoutHistoryRanksItsTopicFirst) {
+  LMREC_REQUIRE_USE_LITE();
+  auto model = fitted(topical());
+  UserContext c;
+  c.text = "what should I cook for dinner tonight";
+  auto top = model.recommend(c, 3);
+  ASSERT_EQ(top.size(), 3u);
+  for (const auto& s : top) EXPECT_GE(s.item, 3) << "item " << s.item;
+  c.text = "exploring outer space";
+  for (const auto& s : model.recommend(c, 3)) EXPECT_LT(s.item, 3) << "item " << s.item;
+}
+
+TEST(Semantic, AnimationQueryBringsAnimatedFilmsOnMovielens) {
+  LMREC_REQUIRE_USE_LITE();
+  const std::string path = std::string(LMREC_SHARED_DATA) + "/ml-latest-small";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared data not found at " << path;
+  NullProgress quiet;
+  ReadOptions read;
+  read.input = path;
+  Dataset data = read_dataset(read, quiet);
+  auto model = fitted(data);
+  UserContext c;
+  c.text = "animated cartoon movies for kids";
+  int32_t animation = data.catalogue.category_names.find("Animation");
+  ASSERT_GE(animation, 0);
+  auto top = model.recommend(c, 10);
+  ASSERT_EQ(top.size(), 10u);
+  int animated = 0;
+  for (const auto& s : top) {
+    const auto& cats = data.catalogue.categories[s.item];
+    bool is = std::find(cats.begin(), cats.end(), animation) != cats.end();
+    animated += is;
+    if (&s == &top[0]) EXPECT_TRUE(is) << data.catalogue.title[s.item];
+  }
+  EXPECT_GE(animated, 8);
 }
 
 TEST(Semantic, NeedsNoEncoderWithoutItemText) {
