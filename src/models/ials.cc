@@ -200,6 +200,13 @@ void IalsRecommender::load_weights(const std::string& dir) {
   gram_ = als::gramian(item_factors_, factors_);
 }
 
+void IalsRecommender::replace_item_factors(std::vector<float> factors) {
+  LMREC_CHECK(factors.size() == item_factors_.size(), UsageError,
+              name() + ": replacement item factors have the wrong size");
+  item_factors_ = std::move(factors);
+  gram_ = als::gramian(item_factors_, factors_);
+}
+
 void IalsRecommender::export_factors(const std::string& dir) const {
   LMREC_CHECK(!item_factors_.empty(), UsageError, "ials: export before fit() or load");
   std::filesystem::create_directories(dir);

@@ -76,6 +76,11 @@ class IalsRecommender : public FactorModel {
   // users.npy [n_users × factors] into `dir` (created when missing).
   void export_factors(const std::string& dir) const;
 
+ protected:
+  // Replaces the item factors ([n_items × factors]), e.g. with some filled in from side
+  // information, and refreshes the Gramian every fold-in uses.
+  void replace_item_factors(std::vector<float> factors);
+
  private:
   IalsOptions options_;
   std::vector<float> user_factors_;

@@ -9,6 +9,7 @@
 #include "models/gru4rec.h"
 #include "models/hstu.h"
 #include "models/ials.h"
+#include "models/ials_text.h"
 #include "models/itemknn.h"
 #include "models/lstm.h"
 #include "models/mf.h"
@@ -37,6 +38,7 @@ const std::vector<std::pair<std::string, Factory>>& models() {
       {"itemknn", factory<ItemKnnRecommender, ItemKnnOptions>()},
       {"ease", factory<EaseRecommender, EaseOptions>()},
       {"ials", factory<IalsRecommender, IalsOptions>()},
+      {"ials_text", factory<IalsTextRecommender, IalsTextOptions>()},
       {"bpr", factory<BprRecommender, BprOptions>()},
       {"mf", factory<MfRecommender, MfOptions>()},
       {"ncf", factory<NcfRecommender, NcfOptions>()},
