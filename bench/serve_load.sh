@@ -2,7 +2,8 @@
 # Serving speed: wrk against GET /v1/recommend?k=10 (users drawn round-robin from the data)
 # next to a bare cpp-httplib endpoint returning fixed JSON (bench_bare_http), in the same run
 # and under the same wrk settings; then freshness, the time from POST /v1/feedback to a changed
-# /v1/recommend answer. Models are trained on ml-latest-small imported into a store.
+# /v1/recommend answer, and POST /v1/feedback throughput (every answer after a durable commit).
+# Models are trained on ml-latest-small imported into a store.
 # Usage: bench/serve_load.sh [MODEL[:key=v,...] ...]   (default: ease:lambda=500 ials)
 # Env: LMREC (build/lmrec), BARE (build/bench_bare_http), DURATION (10s), CONNECTIONS (8),
 # CACHE_TTL_MS (the server's result cache; 0 measures every request scored from scratch).
@@ -29,6 +30,15 @@ n = 0
 request = function()
   n = n + 1
   return wrk.format("GET", "/v1/recommend?k=10&user=" .. ((n * 7919) % $users + 1))
+end
+LUA
+cat >"$work/feedback.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, '{"user": "load-' .. (n % 997) .. '", "item": "1"}')
 end
 LUA
 
@@ -81,6 +91,7 @@ for spec in "${models[@]}"; do
   curl -sf "http://127.0.0.1:$serve_port/v1/recommend?user=1&k=10" >/dev/null
   bare_result=$(run_wrk "http://127.0.0.1:$bare_port/")
   rec_result=$(run_wrk -s "$work/users.lua" "http://127.0.0.1:$serve_port")
+  feedback_result=$(run_wrk -s "$work/feedback.lua" "http://127.0.0.1:$serve_port/v1/feedback")
   fresh=$(PORT=$serve_port python3 -c '
 import http.client, json, os, statistics, time
 c = http.client.HTTPConnection("127.0.0.1", int(os.environ["PORT"]))
@@ -102,12 +113,12 @@ print(json.dumps({"median_ms": round(statistics.median(times), 3), "max_ms": rou
   kill -TERM "$serve_pid" "$bare_pid"
   wait "$serve_pid" "$bare_pid" 2>/dev/null || true
 
-  RESULT_BARE=$bare_result RESULT_REC=$rec_result FRESH=$fresh python3 -c '
+  RESULT_BARE=$bare_result RESULT_REC=$rec_result FRESH=$fresh FEEDBACK=$feedback_result python3 -c '
 import json, os, sys
 b, r, f = (json.loads(os.environ[k]) for k in ("RESULT_BARE", "RESULT_REC", "FRESH"))
 print(json.dumps({"benchmark": "serve_load", "data": "ml-latest-small", "model": sys.argv[1],
                   "train_seconds": int(sys.argv[2]), "wrk": "-t1 -c%s -d%s" % (sys.argv[3], sys.argv[4]), "cache_ttl_ms": int(sys.argv[5]),
                   "recommend_k10": r, "bare_http": b, "qps_ratio": round(r["qps"] / b["qps"], 3),
-                  "freshness": f, "cores": os.cpu_count(), "load": open("/proc/loadavg").read().split()[:3]}))' \
+                  "feedback_post": json.loads(os.environ["FEEDBACK"]), "freshness": f, "cores": os.cpu_count(), "load": open("/proc/loadavg").read().split()[:3]}))' \
     "$spec" "$train_s" "$conns" "$duration" "$cache_ttl"
 done
