@@ -21,7 +21,7 @@ namespace lmrec {
 namespace {
 
 constexpr char kMagic[9] = "lmrecSEQ";
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;  // 2: item content in the weights
 constexpr uint64_t kNoiseStream = 0xD809;
 
 std::vector<float> log_popularity(const Dataset& data) {

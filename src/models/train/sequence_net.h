@@ -52,7 +52,7 @@ torch::Tensor causal_mask(int64_t length, torch::Device device);
 torch::Tensor padding_mask(const torch::Tensor& lengths, int64_t length);
 
 // Pre-norm multi-head self-attention + position-wise feed-forward block:
-//   x += drop(attention(LN(x))), x += drop(W2 gelu(W1 LN(x))).
+//   x += drop(attention(LN(x))), x += drop(W2 drop(gelu(W1 LN(x)))).
 struct AttentionBlockImpl : torch::nn::Module {
   AttentionBlockImpl(int64_t hidden, int64_t heads, int64_t inner);
   // mask: additive, broadcastable to [B × heads × L × L], or undefined.

@@ -81,7 +81,7 @@ struct HstuBlockImpl : torch::nn::Module {
     auto causal = torch::ones({l, l}, x.options()).tril();
     auto weights = torch::silu(torch::matmul(q, k.transpose(-2, -1)) + bias) * causal *
                    (1.0 / static_cast<double>(span + 1));
-    auto context = torch::matmul(dropout(weights, p, noise), v).transpose(1, 2).reshape({b, l, d});
+    auto context = torch::matmul(weights, v).transpose(1, 2).reshape({b, l, d});
     return x + dropout(out(norm_attn(context) * parts[0]), p, noise);
   }
   int64_t heads, span;
