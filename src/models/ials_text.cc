@@ -13,6 +13,7 @@
 namespace lmrec {
 
 namespace {
+constexpr char kMagic[9] = "lmrecIAT";
 const std::set<std::string> kTextKeys = {"encoder", "model_dir", "cache", "text_regularization"};
 }  // namespace
 
@@ -88,6 +89,20 @@ void IalsTextRecommender::fit(const Dataset& train, const FitContext& ctx) {
   for (int32_t i : cold) out.row(i) = mean + all_text.row(i) * wf;
   text_items_ = static_cast<int32_t>(cold.size());
   replace_item_factors(std::move(factors));
+}
+
+void IalsTextRecommender::save_weights(const std::string& dir) const {
+  LMREC_CHECK(!item_factors_.empty(), UsageError, "ials_text: save before fit()");
+  save_factors(dir, kMagic, {});
+}
+
+void IalsTextRecommender::load_weights(const std::string& dir) {
+  load_factors(dir, kMagic, 0);
+  if (factors_ != options_.ials.factors)
+    LMREC_THROW(FormatError, dir + "/factors.bin: " + std::to_string(factors_) +
+                                 " factors, but the options say " +
+                                 std::to_string(options_.ials.factors));
+  replace_item_factors(item_factors_);
 }
 
 }  // namespace lmrec

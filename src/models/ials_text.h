@@ -34,6 +34,9 @@ class IalsTextRecommender : public IalsRecommender {
   // iALS, then the catalogue is encoded (only when some item has text) and the items without
   // interactions get their factors from text.
   void fit(const Dataset& train, const FitContext& ctx) override;
+  // iALS's factor file under a magic of its own, so neither model loads the other's folder.
+  void save_weights(const std::string& dir) const override;
+  void load_weights(const std::string& dir) override;
   // Items whose factors came from text at the last fit().
   int32_t text_items() const { return text_items_; }
 
