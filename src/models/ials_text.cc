@@ -1,10 +1,9 @@
 #include "models/ials_text.h"
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <set>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "core/errors.h"
 #include "models/model_options.h"
@@ -48,8 +47,7 @@ void IalsTextRecommender::fit(const Dataset& train, const FitContext& ctx) {
   IalsRecommender::fit(train, ctx);
   text_items_ = 0;
   std::vector<int32_t> trained, cold;
-  for (int32_t i = 0; i < n_items_; ++i)
-    (train.item_rows(i).empty() ? cold : trained).push_back(i);
+  for (int32_t i = 0; i < n_items_; ++i) (train.item_rows(i).empty() ? cold : trained).push_back(i);
   if (cold.empty() || trained.empty()) return;  // nothing to fill in, or nothing to learn from
 
   SemanticOptions text;

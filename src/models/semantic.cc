@@ -66,8 +66,8 @@ SemanticOptions SemanticOptions::parse(const Options& options) {
   if (o.max_history < 1) LMREC_THROW(ConfigError, "semantic: max_history must be >= 1");
   if (!(o.popularity >= 0)) LMREC_THROW(ConfigError, "semantic: popularity must be >= 0");
   if (o.user_vector != "items" && o.user_vector != "text")
-    LMREC_THROW(ConfigError, "semantic: user_vector must be items or text, got '" +
-                                 o.user_vector + "'");
+    LMREC_THROW(ConfigError,
+                "semantic: user_vector must be items or text, got '" + o.user_vector + "'");
   if (o.text_history < 1) LMREC_THROW(ConfigError, "semantic: text_history must be >= 1");
   return o;
 }
@@ -194,7 +194,8 @@ void SemanticRecommender::score(std::span<const UserContext> users, float* score
   if (dim > 0) {
     for (size_t u = 0; u < users.size(); ++u)
       if (by_text && !users[u].items.empty())
-        behaviour_at[u] = static_cast<int64_t>(texts.size()), texts.push_back(behaviour_text(users[u]));
+        behaviour_at[u] = static_cast<int64_t>(texts.size()),
+        texts.push_back(behaviour_text(users[u]));
     for (size_t u = 0; u < users.size(); ++u)
       if (!users[u].text.empty())
         query_at[u] = static_cast<int64_t>(texts.size()), texts.push_back(users[u].text);

@@ -20,8 +20,8 @@ class TextEncoder;
 
 struct SemanticOptions {
   std::string encoder = "use-lite";
-  std::string model_dir;     // the encoder's weights; empty: its default place
-  std::string cache;         // embedding cache file; empty: none
+  std::string model_dir;  // the encoder's weights; empty: its default place
+  std::string cache;      // embedding cache file; empty: none
   // The k-th most recent item weighs 0.5^(k / half_life); 0: equal. Next-item validation
   // NDCG@10 peaks at 1 on ml-latest-small and 5 on ml-100k (nearly flat there); 2 between.
   double half_life = 2;
@@ -74,9 +74,9 @@ class SemanticRecommender : public Recommender {
   SemanticOptions options_;
   bool fitted_ = false;
   int32_t n_items_ = 0, dim_ = 0;
-  std::vector<float> vectors_;  // [n_items × dim]
-  std::vector<float> mean_;     // [dim], subtracted before normalising; zeros without centring
-  std::vector<float> prior_;    // [n_items], popularity in [0, 1]
+  std::vector<float> vectors_;       // [n_items × dim]
+  std::vector<float> mean_;          // [dim], subtracted before normalising; zeros without centring
+  std::vector<float> prior_;         // [n_items], popularity in [0, 1]
   std::vector<std::string> titles_;  // for behaviour texts
   // Loaded once, on first need; shared so the model stays movable.
   struct EncoderSlot {

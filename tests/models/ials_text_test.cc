@@ -12,7 +12,8 @@ namespace {
 // Two topics, three items each; items 2 and 5 have text but nobody has interacted with them.
 Dataset topical() {
   Dataset d = testing::make_dataset(
-      4, 6, {{0, 0, 1}, {0, 1, 2}, {1, 3, 1}, {1, 4, 2}, {2, 0, 1}, {2, 1, 2}, {3, 3, 1}, {3, 4, 2}});
+      4, 6,
+      {{0, 0, 1}, {0, 1, 2}, {1, 3, 1}, {1, 4, 2}, {2, 0, 1}, {2, 1, 2}, {3, 3, 1}, {3, 4, 2}});
   d.catalogue.title = {"Rocket launch to Mars",          "Astronauts on the space station",
                        "A telescope finds a new galaxy", "Fresh pasta with tomato sauce",
                        "Baking sourdough bread",         "Italian risotto recipe"};

@@ -77,7 +77,8 @@ TEST(Semantic, CentredItemVectorsAreUnitAndMeanFree) {
   std::vector<double> sum(dim, 0.0);
   for (int32_t i = 0; i < 6; ++i) {
     double norm = 0;
-    for (int32_t j = 0; j < dim; ++j) norm += v[i * dim + j] * v[i * dim + j], sum[j] += v[i * dim + j];
+    for (int32_t j = 0; j < dim; ++j)
+      norm += v[i * dim + j] * v[i * dim + j], sum[j] += v[i * dim + j];
     EXPECT_NEAR(norm, 1.0, 1e-4);
   }
   // Without centring every pair of titles has a clearly positive cosine; with it, the two topics
