@@ -30,7 +30,8 @@ Dataset generated(int32_t n_users, int32_t n_items, int32_t length, uint64_t see
   for (int32_t u = 0; u < n_users; ++u) {
     int32_t user = data.users.intern("u" + std::to_string(u));
     for (int32_t k = 0; k < length; ++k)
-      data.rows.push(user, static_cast<int32_t>(rng.below(static_cast<uint64_t>(n_items))), 1.0f, k);
+      data.rows.push(user, static_cast<int32_t>(rng.below(static_cast<uint64_t>(n_items))), 1.0f,
+                     k);
   }
   data.has_times = true;
   data.finalize();
@@ -39,8 +40,8 @@ Dataset generated(int32_t n_users, int32_t n_items, int32_t length, uint64_t see
 
 nlohmann::json measure(const std::string& name, int32_t n_items, int32_t history, int calls) {
   Options options;
-  for (std::string kv : std::vector<std::string>{"epochs=1", "patience=0",
-                                                  "max_len=" + std::to_string(history)})
+  for (std::string kv :
+       std::vector<std::string>{"epochs=1", "patience=0", "max_len=" + std::to_string(history)})
     options.set(kv);
   auto model = make_recommender(name, options);
   NullProgress quiet;
@@ -62,10 +63,12 @@ nlohmann::json measure(const std::string& name, int32_t n_items, int32_t history
   std::sort(ms.begin(), ms.end());
   double mean = 0;
   for (double m : ms) mean += m / static_cast<double>(ms.size());
-  auto at = [&](double q) { return ms[static_cast<size_t>(q * static_cast<double>(ms.size() - 1))]; };
-  return {{"benchmark", "seq_latency"}, {"model", name},         {"items", n_items},
-          {"history", history},         {"calls", calls},        {"threads", thread_count()},
-          {"p50_ms", at(0.5)},          {"p99_ms", at(0.99)},    {"mean_ms", mean}};
+  auto at = [&](double q) {
+    return ms[static_cast<size_t>(q * static_cast<double>(ms.size() - 1))];
+  };
+  return {{"benchmark", "seq_latency"}, {"model", name},      {"items", n_items},
+          {"history", history},         {"calls", calls},     {"threads", thread_count()},
+          {"p50_ms", at(0.5)},          {"p99_ms", at(0.99)}, {"mean_ms", mean}};
 }
 
 }  // namespace

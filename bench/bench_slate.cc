@@ -28,7 +28,8 @@ int main(int argc, char** argv) try {
   EvalOptions eval;
   eval.ks = {5, 10};
   eval.max_users = args.get_int("users", 2000);
-  const auto* categories = data.catalogue.category_names.size() > 0 ? &data.catalogue.categories : nullptr;
+  const auto* categories =
+      data.catalogue.category_names.size() > 0 ? &data.catalogue.categories : nullptr;
   std::stringstream list(args.get_string("methods", "topk,greedy,beam,sample"));
   for (std::string method; std::getline(list, method, ',');) {
     auto start = std::chrono::steady_clock::now();
@@ -43,11 +44,13 @@ int main(int argc, char** argv) try {
       SlateRecommender generator(*model, SlateOptions::parse(slate), categories);
       r = evaluate(generator, data, split, Role::kTest, eval);
     }
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    nlohmann::json out = {{"benchmark", "slate"}, {"model", model->name()}, {"method", method},
-                          {"users", r.overall.users}, {"threads", thread_count()},
-                          {"seconds", seconds}};
-    for (const char* k : {"HR@5", "NDCG@5", "HR@10", "NDCG@10", "ILD@10", "Coverage@10", "Novelty@10"})
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    nlohmann::json out = {{"benchmark", "slate"},      {"model", model->name()},
+                          {"method", method},          {"users", r.overall.users},
+                          {"threads", thread_count()}, {"seconds", seconds}};
+    for (const char* k :
+         {"HR@5", "NDCG@5", "HR@10", "NDCG@10", "ILD@10", "Coverage@10", "Novelty@10"})
       if (r.overall.values.count(k)) out[k] = r.overall.values.at(k);
     std::printf("%s\n", out.dump().c_str());
     std::fflush(stdout);

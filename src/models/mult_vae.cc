@@ -209,8 +209,8 @@ void AutoencoderRecommender::fit(const Dataset& data, const FitContext& ctx) {
   n_items_ = data.n_items();
   AutoencoderTask task(*net, user_item_matrix(data, true), options_, device);
   try {
-    auto result =
-        train(task, options_.train, ctx, *this, name(), run_signature(name(), options_.to_options(), data.fingerprint()));
+    auto result = train(task, options_.train, ctx, *this, name(),
+                        run_signature(name(), options_.to_options(), data.fingerprint()));
     for (const auto& r : result.log) losses_.push_back(r.loss);
   } catch (...) {
     net_.reset();

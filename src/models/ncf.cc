@@ -316,7 +316,8 @@ void NcfRecommender::fit(const Dataset& data, const FitContext& ctx) {
   n_users_ = data.n_users();
   NcfTask task(*net, std::move(x), n_items_, options_, device);
   try {
-    train(task, options_.train, ctx, *this, "ncf", run_signature("ncf", options_.to_options(), data.fingerprint()));
+    train(task, options_.train, ctx, *this, "ncf",
+          run_signature("ncf", options_.to_options(), data.fingerprint()));
   } catch (...) {
     net_.reset();
     n_items_ = n_users_ = 0;

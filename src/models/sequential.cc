@@ -113,7 +113,8 @@ class SequenceTask : public TrainTask {
     auto positive = (h * items.index_select(0, target)).sum(1);
     if (o_.loss == "bce") {
       std::vector<int64_t> ids(static_cast<size_t>(target.size(0)));
-      for (auto& id : ids) id = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(net_.n_items())));
+      for (auto& id : ids)
+        id = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(net_.n_items())));
       auto negative = (h * items.index_select(0, to_tensor(ids, device_))).sum(1);
       return logistic_loss(torch::cat({positive, negative}),
                            torch::cat({torch::ones_like(positive), torch::zeros_like(negative)}));
@@ -274,8 +275,7 @@ void SequentialRecommender::fit(const Dataset& data, const FitContext& ctx) {
   }
 }
 
-void SequentialRecommender::pretrain(SequenceNet& net, const Dataset& data,
-                                     const FitContext& ctx) {
+void SequentialRecommender::pretrain(SequenceNet& net, const Dataset& data, const FitContext& ctx) {
   if (!net.set_causal(false))
     LMREC_THROW(ConfigError, name_ + ": pretrain_epochs needs an attention model");
   TrainOptions o = options_.train;
@@ -293,8 +293,14 @@ void SequentialRecommender::pretrain(SequenceNet& net, const Dataset& data,
 
 SequenceNetShape SequentialRecommender::shape(int64_t n_items) const {
   const auto& o = options_;
-  SequenceNetShape s{n_items, o.hidden, o.layers, o.heads, o.max_len + 1, o.dropout,
-                     static_cast<uint64_t>(o.train.seed), content_};
+  SequenceNetShape s{n_items,
+                     o.hidden,
+                     o.layers,
+                     o.heads,
+                     o.max_len + 1,
+                     o.dropout,
+                     static_cast<uint64_t>(o.train.seed),
+                     content_};
   return s;
 }
 
@@ -342,8 +348,8 @@ void SequentialRecommender::score(std::span<const UserContext> users, float* sco
   std::vector<float> vectors(static_cast<size_t>(n * d));
   encode_users(users, vectors.data());
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(n), n_items_,
-              static_cast<int>(d), 1.0f, vectors.data(), static_cast<int>(d),
-              item_vectors_.data(), static_cast<int>(d), 0.0f, scores, n_items_);
+              static_cast<int>(d), 1.0f, vectors.data(), static_cast<int>(d), item_vectors_.data(),
+              static_cast<int>(d), 0.0f, scores, n_items_);
   for (int64_t u = 0; u < n; ++u)
     if (users[u].items.empty())
       std::copy(popularity_.begin(), popularity_.end(), scores + u * n_items_);

@@ -32,11 +32,11 @@ namespace lmrec {
 struct SequentialOptions {
   int64_t hidden = 64;
   int64_t layers = 2;
-  int64_t heads = 2;        // attention models
-  int64_t max_len = 50;     // most recent items read
+  int64_t heads = 2;     // attention models
+  int64_t max_len = 50;  // most recent items read
   double dropout = 0.3;
-  std::string loss = "ce";  // ce | sampled | bce (next-item models)
-  int64_t negatives = 512;  // loss=sampled
+  std::string loss = "ce";          // ce | sampled | bce (next-item models)
+  int64_t negatives = 512;          // loss=sampled
   std::string sampler = "uniform";  // uniform | popularity (loss=sampled)
   double mask_probability = 0.2;    // masked-item models, and pretraining
   // Next-item attention models: epochs of masked-item pretraining (bidirectional attention,

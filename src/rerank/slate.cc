@@ -67,7 +67,8 @@ bool extend(const Partial& p, const std::vector<float>& scores, const Constraint
   std::vector<int32_t> ok;
   double top = -std::numeric_limits<double>::infinity();
   for (int32_t i = 0; i < static_cast<int32_t>(scores.size()); ++i)
-    if (std::isfinite(scores[i]) && rules.allowed(i, p)) ok.push_back(i), top = std::max<double>(top, scores[i]);
+    if (std::isfinite(scores[i]) && rules.allowed(i, p))
+      ok.push_back(i), top = std::max<double>(top, scores[i]);
   if (ok.empty()) return false;
   double z = 0;
   for (int32_t i : ok) z += std::exp((scores[i] - top) / o.temperature);
@@ -84,7 +85,9 @@ bool extend(const Partial& p, const std::vector<float>& scores, const Constraint
   } else {
     auto n = std::min<size_t>(static_cast<size_t>(width), ok.size());
     std::partial_sort(ok.begin(), ok.begin() + static_cast<ptrdiff_t>(n), ok.end(),
-                      [&](int32_t a, int32_t b) { return scores[a] > scores[b] || (scores[a] == scores[b] && a < b); });
+                      [&](int32_t a, int32_t b) {
+                        return scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
+                      });
     picks.assign(ok.begin(), ok.begin() + static_cast<ptrdiff_t>(n));
   }
   for (int32_t i : picks) {

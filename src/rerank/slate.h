@@ -37,9 +37,9 @@ struct SlateOptions {
 
 // The slate, first slot first; `score` is the item's score at the step it was placed.
 // `categories` (item → category ids) is needed only for max_per_category.
-std::vector<ScoredItem> generate_slate(const Recommender& model, const UserContext& user,
-                                       const SlateOptions& options,
-                                       const std::vector<std::vector<int32_t>>* categories = nullptr);
+std::vector<ScoredItem> generate_slate(
+    const Recommender& model, const UserContext& user, const SlateOptions& options,
+    const std::vector<std::vector<int32_t>>* categories = nullptr);
 
 // Scores that rank a generated slate first (in slate order) and everything else after it in
 // the model's own order, so the evaluator measures slates with the usual metrics.

@@ -1,10 +1,11 @@
 // What the sequence models add to the conformance suite: order matters, masked-item
 // pretraining, and the losses.
+#include "models/sequential.h"
+
 #include <gtest/gtest.h>
 
 #include "core/errors.h"
 #include "models/recommender.h"
-#include "models/sequential.h"
 #include "support/tiny_data.h"
 
 namespace lmrec {
@@ -91,7 +92,8 @@ TEST(Sequential, ContentTowerNeedsCategoriesAndSurvivesSaveLoad) {
   for (int32_t i = 0; i < kItems; ++i)
     data.catalogue.categories[i] = {data.catalogue.category_names.intern(i % 3 ? "odd" : "three")};
   Options o;
-  for (const char* kv : {"hidden=16", "epochs=20", "learning_rate=0.01", "dropout=0", "content=true"})
+  for (const char* kv :
+       {"hidden=16", "epochs=20", "learning_rate=0.01", "dropout=0", "content=true"})
     o.set(kv);
   auto model = make_recommender("lstm", o);
   NullProgress quiet;

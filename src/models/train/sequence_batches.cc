@@ -20,7 +20,8 @@ SequenceWindows sequence_windows(const Dataset& data, int64_t max_len) {
     auto items = data.user_items(u);
     auto n = static_cast<int64_t>(items.size());
     std::vector<std::pair<int64_t, int64_t>> spans;  // [begin, end), newest first
-    for (int64_t end = n; end >= 2; end -= max_len) spans.emplace_back(std::max<int64_t>(0, end - max_len - 1), end);
+    for (int64_t end = n; end >= 2; end -= max_len)
+      spans.emplace_back(std::max<int64_t>(0, end - max_len - 1), end);
     for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
       w.items.insert(w.items.end(), items.begin() + it->first, items.begin() + it->second);
       w.offsets.push_back(static_cast<int64_t>(w.items.size()));
@@ -29,8 +30,8 @@ SequenceWindows sequence_windows(const Dataset& data, int64_t max_len) {
   return w;
 }
 
-std::vector<std::vector<int64_t>> length_batches(const SequenceWindows& windows,
-                                                 int64_t batch_size, SampleRng& rng) {
+std::vector<std::vector<int64_t>> length_batches(const SequenceWindows& windows, int64_t batch_size,
+                                                 SampleRng& rng) {
   auto order = permutation(windows.size(), rng);
   auto length = [&](int64_t w) { return windows.offsets[w + 1] - windows.offsets[w]; };
   int64_t group = batch_size * kSortGroup;
@@ -58,7 +59,8 @@ SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<cons
   SequenceBatch b;
   b.rows = static_cast<int64_t>(ids.size());
   for (int64_t w : ids)
-    b.width = std::max<int64_t>(b.width, windows.offsets[w + 1] - windows.offsets[w] - (next ? 1 : 0));
+    b.width =
+        std::max<int64_t>(b.width, windows.offsets[w + 1] - windows.offsets[w] - (next ? 1 : 0));
   auto cells = static_cast<size_t>(b.rows * b.width);
   b.inputs.assign(cells, task.pad);
   b.positions.assign(cells, 0);

@@ -45,15 +45,15 @@ struct SequenceBatch {
 // How a window becomes inputs and targets.
 struct WindowTask {
   enum class Kind { next_item, masked_item } kind = Kind::next_item;
-  int64_t pad = 0;             // id written on padding
-  int64_t mask = 0;            // id of the mask token (masked_item)
+  int64_t pad = 0;   // id written on padding
+  int64_t mask = 0;  // id of the mask token (masked_item)
   double mask_probability = 0.2;
 };
 
 // The epoch's order: windows sorted by length within random groups of `batch_size` × 64
 // windows, cut into batches of `batch_size`, batches shuffled. Returns the window ids per batch.
-std::vector<std::vector<int64_t>> length_batches(const SequenceWindows& windows,
-                                                 int64_t batch_size, SampleRng& rng);
+std::vector<std::vector<int64_t>> length_batches(const SequenceWindows& windows, int64_t batch_size,
+                                                 SampleRng& rng);
 
 // next_item: inputs are window[0..n-2], targets window[1..n-1].
 // masked_item: inputs are the whole window with each item replaced by the mask token with

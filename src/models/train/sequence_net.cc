@@ -21,8 +21,9 @@ SequenceNet::SequenceNet(const SequenceNetShape& s) : n_items_(s.n_items), hidde
 torch::Tensor SequenceNet::item_table() const {
   if (!categories.defined()) return table;
   namespace F = torch::nn::functional;
-  return table + F::embedding_bag(content_ids_, categories,
-                                  F::EmbeddingBagFuncOptions().offsets(content_offsets_).mode(torch::kMean));
+  return table + F::embedding_bag(
+                     content_ids_, categories,
+                     F::EmbeddingBagFuncOptions().offsets(content_offsets_).mode(torch::kMean));
 }
 
 torch::Tensor dropout(const torch::Tensor& x, double p, at::Generator* noise) {

@@ -13,7 +13,8 @@ namespace F = torch::nn::functional;
 // Item embeddings scaled by √D (as in SASRec) plus learned position embeddings, with dropout.
 class PositionalInput {
  public:
-  PositionalInput(SequenceNet& net, const SequenceNetShape& s) : scale_(std::sqrt(double(s.hidden))) {
+  PositionalInput(SequenceNet& net, const SequenceNetShape& s)
+      : scale_(std::sqrt(double(s.hidden))) {
     positions_ = net.register_parameter("positions", torch::empty({s.positions, s.hidden}));
   }
   torch::Tensor operator()(SequenceNet& net, const torch::Tensor& inputs,
@@ -34,7 +35,8 @@ class TransformerNet : public SequenceNet {
     for (int64_t l = 0; l < s.layers; ++l)
       blocks_.push_back(register_module("block" + std::to_string(l),
                                         AttentionBlock(s.hidden, s.heads, 4 * s.hidden)));
-    final_norm_ = register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
+    final_norm_ = register_module("final_norm",
+                                  torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
     init_parameters(*this, s.seed);
   }
   torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
@@ -61,8 +63,10 @@ class TransformerNet : public SequenceNet {
 
 struct HstuBlockImpl : torch::nn::Module {
   HstuBlockImpl(const SequenceNetShape& s) : heads(s.heads), span(s.positions - 1) {
-    norm_in = register_module("norm_in", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
-    norm_attn = register_module("norm_attn", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
+    norm_in =
+        register_module("norm_in", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
+    norm_attn =
+        register_module("norm_attn", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
     uvqk = register_module("uvqk", torch::nn::Linear(s.hidden, 4 * s.hidden));
     out = register_module("out", torch::nn::Linear(s.hidden, s.hidden));
     rab = register_parameter("rab", torch::zeros({s.heads, s.positions}));
@@ -93,11 +97,11 @@ TORCH_MODULE(HstuBlock);
 
 class HstuNet : public SequenceNet {
  public:
-  explicit HstuNet(const SequenceNetShape& s)
-      : SequenceNet(s), input_(*this, s), p_(s.dropout) {
+  explicit HstuNet(const SequenceNetShape& s) : SequenceNet(s), input_(*this, s), p_(s.dropout) {
     for (int64_t l = 0; l < s.layers; ++l)
       blocks_.push_back(register_module("block" + std::to_string(l), HstuBlock(s)));
-    final_norm_ = register_module("final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
+    final_norm_ = register_module("final_norm",
+                                  torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
     init_parameters(*this, s.seed);
   }
   torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
@@ -116,14 +120,17 @@ class HstuNet : public SequenceNet {
 
 class RnnNet : public SequenceNet {
  public:
-  RnnNet(const SequenceNetShape& s, bool lstm)
-      : SequenceNet(s), lstm_(lstm), p_(s.dropout) {
+  RnnNet(const SequenceNetShape& s, bool lstm) : SequenceNet(s), lstm_(lstm), p_(s.dropout) {
     if (lstm)
       lstm_layer_ = register_module(
-          "rnn", torch::nn::LSTM(torch::nn::LSTMOptions(s.hidden, s.hidden).num_layers(s.layers).batch_first(true)));
+          "rnn",
+          torch::nn::LSTM(
+              torch::nn::LSTMOptions(s.hidden, s.hidden).num_layers(s.layers).batch_first(true)));
     else
       gru_layer_ = register_module(
-          "rnn", torch::nn::GRU(torch::nn::GRUOptions(s.hidden, s.hidden).num_layers(s.layers).batch_first(true)));
+          "rnn",
+          torch::nn::GRU(
+              torch::nn::GRUOptions(s.hidden, s.hidden).num_layers(s.layers).batch_first(true)));
     init_parameters(*this, s.seed);
   }
   // Rows are left-aligned, so the state at a real position has never seen padding.

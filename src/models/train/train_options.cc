@@ -32,10 +32,9 @@ void check_non_negative(const std::string& model, const std::string& key, double
 
 const std::set<std::string>& TrainOptions::keys() {
   static const std::set<std::string> kKeys = {
-      "epochs",       "batch_size",  "learning_rate",  "optimizer", "weight_decay",
-      "warmup_steps", "lr_schedule", "lr_decay",       "clip_norm", "patience",
-      "eval_every",   "seed",        "checkpoint_dir", "log_path",  "device",
-      "time_limit"};
+      "epochs",         "batch_size", "learning_rate", "optimizer", "weight_decay", "warmup_steps",
+      "lr_schedule",    "lr_decay",   "clip_norm",     "patience",  "eval_every",   "seed",
+      "checkpoint_dir", "log_path",   "device",        "time_limit"};
   return kKeys;
 }
 
@@ -105,8 +104,8 @@ double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps
 }
 
 std::string run_signature(const std::string& model, Options options, uint64_t data_fingerprint) {
-  for (const char* k : {"epochs", "patience", "eval_every", "time_limit", "checkpoint_dir",
-                        "log_path"})
+  for (const char* k :
+       {"epochs", "patience", "eval_every", "time_limit", "checkpoint_dir", "log_path"})
     options.set(k, "");
   std::ostringstream s;
   s << model;

@@ -253,8 +253,9 @@ TrainResult train(TrainTask& task, const TrainOptions& o, const FitContext& ctx,
     EpochRecord r;
     r.epoch = epoch + 1;
     run_epoch(task, *optimizer, o, n_batches, n_batches * o.epochs, s, r, progress);
-    bool out_of_time = o.time_limit > 0 &&
-                       std::chrono::duration<double>(Clock::now() - started).count() >= o.time_limit;
+    bool out_of_time =
+        o.time_limit > 0 &&
+        std::chrono::duration<double>(Clock::now() - started).count() >= o.time_limit;
     if (early) stop = early_stopping_step(task, o, ctx, model, s, r, out_of_time);
     stop = stop || out_of_time;
     progress.status(status_line(r, o.epochs, r.loss));
