@@ -157,16 +157,6 @@ ItemContent item_content(const Dataset& data, const std::string& model) {
   return c;
 }
 
-void check_choice(const std::string& model, const std::string& key, const std::string& value,
-                  std::initializer_list<const char*> allowed) {
-  std::string names;
-  for (const char* a : allowed) {
-    if (value == a) return;
-    names += (names.empty() ? "" : "|") + std::string(a);
-  }
-  LMREC_THROW(ConfigError, model + ": " + key + " '" + value + "' (expected " + names + ")");
-}
-
 bool valid_content(const ItemContent& c, uint64_t items) {
   if (c.offsets.size() != items + 1 || c.offsets.front() != 0) return false;
   if (c.offsets.back() != static_cast<int64_t>(c.ids.size())) return false;

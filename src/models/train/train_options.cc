@@ -12,14 +12,6 @@ namespace lmrec {
 
 namespace {
 
-void check_choice(const std::string& model, const std::string& key, const std::string& value,
-                  const std::set<std::string>& allowed) {
-  if (allowed.count(value)) return;
-  std::string names;
-  for (const auto& a : allowed) names += (names.empty() ? "" : "|") + a;
-  LMREC_THROW(ConfigError, model + ": " + key + " '" + value + "' (expected " + names + ")");
-}
-
 void check_positive(const std::string& model, const std::string& key, double v) {
   if (!(v > 0)) LMREC_THROW(ConfigError, model + ": " + key + " must be > 0");
 }
@@ -29,6 +21,14 @@ void check_non_negative(const std::string& model, const std::string& key, double
 }
 
 }  // namespace
+
+void check_choice(const std::string& model, const std::string& key, const std::string& value,
+                  const std::set<std::string>& allowed) {
+  if (allowed.count(value)) return;
+  std::string names;
+  for (const auto& a : allowed) names += (names.empty() ? "" : "|") + a;
+  LMREC_THROW(ConfigError, model + ": " + key + " '" + value + "' (expected " + names + ")");
+}
 
 const std::set<std::string>& TrainOptions::keys() {
   static const std::set<std::string> kKeys = {

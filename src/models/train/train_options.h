@@ -46,6 +46,10 @@ struct TrainOptions {
   void write(Options& out) const;
 };
 
+// ConfigError naming `model` and `key` unless `value` is one of `allowed`.
+void check_choice(const std::string& model, const std::string& key, const std::string& value,
+                  const std::set<std::string>& allowed);
+
 // What identifies a training run for its checkpoints: the model, every option that shapes the
 // result (not epochs, patience, eval_every, time_limit or paths) and the training data.
 std::string run_signature(const std::string& model, Options options, uint64_t data_fingerprint);
