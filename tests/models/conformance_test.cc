@@ -103,6 +103,8 @@ TEST_P(Conformance, ScoresCoverTheCatalogueAndAreFinite) {
   for (float s : scores(*model, contexts())) EXPECT_TRUE(std::isfinite(s));
 }
 
+// Equal up to float rounding: BLAS may multiply one row (gemv) and many rows (gemm) with
+// different kernels, so the last bits can differ with the CPU.
 TEST_P(Conformance, BatchScoresEqualOneByOne) {
   auto model = fitted();
   auto users = contexts();
@@ -110,7 +112,10 @@ TEST_P(Conformance, BatchScoresEqualOneByOne) {
   auto n = static_cast<size_t>(model->n_items());
   for (size_t u = 0; u < users.size(); ++u) {
     auto single = scores(*model, std::span<const UserContext>(&users[u], 1));
-    for (size_t i = 0; i < n; ++i) EXPECT_FLOAT_EQ(batch[u * n + i], single[i]) << u << " " << i;
+    float scale = 0;
+    for (float s : single) scale = std::max(scale, std::abs(s));
+    for (size_t i = 0; i < n; ++i)
+      EXPECT_NEAR(batch[u * n + i], single[i], 1e-5f * scale + 1e-12f) << u << " " << i;
   }
 }
 

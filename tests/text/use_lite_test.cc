@@ -87,7 +87,9 @@ TEST(UseLite, ReadsOnlyTheFirst128Tokens) {
   std::vector<std::vector<int32_t>> both = {ids, {ids.begin(), ids.begin() + 128}};
   std::vector<float> out(2 * 512);
   encoder().embed(both, out.data());
-  EXPECT_TRUE(std::equal(out.begin(), out.begin() + 512, out.begin() + 512));
+  std::vector<float> cut(out.begin() + 512, out.end());
+  out.resize(512);
+  EXPECT_LT(max_abs_diff(out, cut), 1e-6f);
 }
 
 }  // namespace
