@@ -42,7 +42,7 @@ void BinaryWriter::commit() {
 }
 
 BinaryReader::BinaryReader(std::string path, const char (&magic)[9], uint32_t version,
-                           const std::string& what)
+                           const std::string& what, uint32_t oldest)
     : path_(std::move(path)), what_(what) {
   std::ifstream in(path_, std::ios::binary);
   if (!in) LMREC_THROW(IoError, "cannot open " + what_ + " " + path_ + ": " + std::strerror(errno));
@@ -56,8 +56,9 @@ BinaryReader::BinaryReader(std::string path, const char (&magic)[9], uint32_t ve
   if (stored != hash_bytes(data_.data(), end_))
     fail("checksum mismatch: the file is truncated or corrupted");
   std::memcpy(&version_, data_.data() + 8, sizeof version_);
-  if (version_ != version)
+  if (version_ > version || version_ < (oldest ? oldest : version))
     fail("format version " + std::to_string(version_) + ", this build reads version " +
+         (oldest && oldest < version ? std::to_string(oldest) + " to " : "") +
          std::to_string(version));
   pos_ = kHeader;
 }

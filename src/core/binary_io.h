@@ -34,8 +34,10 @@ class BinaryWriter {
 
 class BinaryReader {
  public:
-  // Reads and verifies the whole file; `what` names the kind of file in messages.
-  BinaryReader(std::string path, const char (&magic)[9], uint32_t version, const std::string& what);
+  // Reads and verifies the whole file; `what` names the kind of file in messages. Versions
+  // from `oldest` (0: only `version`) to `version` are accepted; version() tells which it is.
+  BinaryReader(std::string path, const char (&magic)[9], uint32_t version, const std::string& what,
+               uint32_t oldest = 0);
   uint32_t version() const { return version_; }
   uint64_t u64();
   std::string str();

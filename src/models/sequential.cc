@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 
 #include "core/binary_io.h"
 #include "core/errors.h"
 #include "models/model_options.h"
+#include "models/sequence_augment.h"
 #include "models/train/losses.h"
 #include "models/train/sequence_batches.h"
 #include "models/train/sequence_net.h"
@@ -21,7 +23,9 @@ namespace lmrec {
 namespace {
 
 constexpr char kMagic[9] = "lmrecSEQ";
-constexpr uint32_t kVersion = 2;  // 2: item content in the weights
+// 2: item content in the weights; 3: item text, and positions may count from the oldest input
+// (a version 2 model counts from the newest).
+constexpr uint32_t kVersion = 3;
 constexpr uint64_t kNoiseStream = 0xD809;
 
 std::vector<float> log_popularity(const Dataset& data) {
@@ -81,6 +85,7 @@ class SequenceTask : public TrainTask {
         on_weights_(std::move(on_weights)) {
     task_.kind = masked ? WindowTask::Kind::masked_item : WindowTask::Kind::next_item;
     task_.pad = net.pad(), task_.mask = net.mask(), task_.mask_probability = o.mask_probability;
+    task_.from_oldest = o.positions == "oldest";
     for (int64_t w = 0; w < windows_.size(); ++w)
       targets_ += windows_.window(w).size() - (masked ? 0 : 1);
   }
@@ -101,15 +106,29 @@ class SequenceTask : public TrainTask {
     auto hidden = net_.encode(inputs, positions, to_tensor(b.lengths, device_), &noise_);
     auto where = targets.ge(0).nonzero().squeeze(1);
     auto h = hidden.reshape({-1, net_.hidden()}).index_select(0, where);
-    return loss(h, targets.index_select(0, where));
+    torch::Tensor weights;  // undefined: every target weighs 1
+    if (!windows_.weights.empty()) weights = to_tensor(b.weights, device_).index_select(0, where);
+    return loss(h, targets.index_select(0, where), weights);
   }
   int64_t epoch_samples() const override { return targets_; }
   void weights_changed() override { on_weights_(); }
 
  private:
-  torch::Tensor loss(const torch::Tensor& h, const torch::Tensor& target) {
-    auto items = net_.item_matrix();
-    if (o_.loss == "ce") return torch::nn::functional::cross_entropy(h.mm(items.t()), target);
+  torch::Tensor loss(const torch::Tensor& h, const torch::Tensor& target, const torch::Tensor& w) {
+    namespace F = torch::nn::functional;
+    torch::Tensor keep;
+    if (net_.has_text() && o_.text_id_dropout > 0)
+      keep = torch::empty({net_.n_items() + 2, 1}, net_.table.options())
+                 .bernoulli_(1.0 - o_.text_id_dropout, noise_);
+    auto items = net_.item_matrix(keep);
+    if (o_.loss == "ce") {
+      auto logits = h.mm(items.t());
+      if (net_.has_text()) logits = logits.masked_fill(net_.text_only_items(), -1e9);
+      if (!w.defined()) return F::cross_entropy(logits, target);
+      auto each =
+          F::cross_entropy(logits, target, F::CrossEntropyFuncOptions().reduction(torch::kNone));
+      return weighted_mean(each, w);
+    }
     auto positive = (h * items.index_select(0, target)).sum(1);
     if (o_.loss == "bce") {
       std::vector<int64_t> ids(static_cast<size_t>(target.size(0)));
@@ -117,7 +136,8 @@ class SequenceTask : public TrainTask {
         id = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(net_.n_items())));
       auto negative = (h * items.index_select(0, to_tensor(ids, device_))).sum(1);
       return logistic_loss(torch::cat({positive, negative}),
-                           torch::cat({torch::ones_like(positive), torch::zeros_like(negative)}));
+                           torch::cat({torch::ones_like(positive), torch::zeros_like(negative)}),
+                           w.defined() ? torch::cat({w, w}) : w);
     }
     std::vector<int64_t> ids;
     std::vector<float> log_q;
@@ -127,7 +147,7 @@ class SequenceTask : public TrainTask {
     negative = negative.masked_fill(neg_ids.unsqueeze(0) == target.unsqueeze(1), -1e9);
     torch::Tensor q;
     if (!log_q.empty()) q = to_tensor(log_q, device_).unsqueeze(0).expand_as(negative);
-    return sampled_softmax_loss(positive, negative, q);
+    return sampled_softmax_loss(positive, negative, q, w);
   }
 
   SequenceNet& net_;
@@ -184,8 +204,12 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   auto known = TrainOptions::keys();
   known.insert({"hidden", "layers", "heads", "max_len", "dropout"});
   known.insert("mask_probability");
-  known.insert("content");
+  known.insert({"content", "positions", "filter_alpha", "filter_cutoff"});
+  known.insert({"text", "text_id_dropout", "encoder", "model_dir", "cache"});
   if (!masked) known.insert({"loss", "negatives", "sampler", "pretrain_epochs"});
+  if (!masked)
+    known.insert({"augment", "augment_max_history", "augment_weight", "augment_temperature",
+                  "augment_teacher"});
   options.check_known(model, known);
   o.hidden = options.get_int("hidden", o.hidden);
   o.layers = options.get_int("layers", o.layers);
@@ -198,6 +222,31 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   o.mask_probability = options.get_double("mask_probability", o.mask_probability);
   o.pretrain_epochs = options.get_int("pretrain_epochs", o.pretrain_epochs);
   o.content = options.get_bool("content", o.content);
+  o.text = options.get_bool("text", o.text);
+  o.text_id_dropout = options.get_double("text_id_dropout", o.text_id_dropout);
+  if (!(o.text_id_dropout >= 0 && o.text_id_dropout < 1))
+    LMREC_THROW(ConfigError, model + ": text_id_dropout must be in [0, 1)");
+  o.text_encoder.encoder = options.get_string("encoder", o.text_encoder.encoder);
+  o.text_encoder.model_dir = options.get_string("model_dir", o.text_encoder.model_dir);
+  o.text_encoder.cache = options.get_string("cache", o.text_encoder.cache);
+  o.positions = options.get_string("positions", o.positions);
+  o.filter_alpha = options.get_double("filter_alpha", o.filter_alpha);
+  o.filter_cutoff = options.get_int("filter_cutoff", o.filter_cutoff);
+  if (!(o.filter_alpha >= 0 && o.filter_alpha <= 1))
+    LMREC_THROW(ConfigError, model + ": filter_alpha must be in [0, 1]");
+  if (o.filter_cutoff < 1) LMREC_THROW(ConfigError, model + ": filter_cutoff must be >= 1");
+  o.augment = options.get_int("augment", o.augment);
+  o.augment_max_history = options.get_int("augment_max_history", o.augment_max_history);
+  o.augment_weight = options.get_double("augment_weight", o.augment_weight);
+  o.augment_temperature = options.get_double("augment_temperature", o.augment_temperature);
+  o.augment_teacher = options.get_string("augment_teacher", o.augment_teacher);
+  if (!o.augment_teacher.empty() && o.augment == 0)
+    LMREC_THROW(ConfigError, model + ": augment_teacher needs augment > 0");
+  if (o.augment < 0 || o.augment_max_history < 1 || !(o.augment_weight > 0) ||
+      !(o.augment_temperature > 0))
+    LMREC_THROW(ConfigError, model +
+                                 ": augment must be >= 0, augment_max_history >= 1, "
+                                 "augment_weight and augment_temperature > 0");
   if (o.pretrain_epochs < 0) LMREC_THROW(ConfigError, model + ": pretrain_epochs must be >= 0");
   o.train = TrainOptions::parse(options, model, o.train);
   if (o.hidden <= 0 || o.layers <= 0 || o.heads <= 0 || o.max_len <= 0)
@@ -211,6 +260,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   if (o.negatives <= 0) LMREC_THROW(ConfigError, model + ": negatives must be > 0");
   check_choice(model, "loss", o.loss, {"ce", "sampled", "bce"});
   check_choice(model, "sampler", o.sampler, {"uniform", "popularity"});
+  check_choice(model, "positions", o.positions, {"oldest", "newest"});
   return o;
 }
 
@@ -223,8 +273,21 @@ Options SequentialOptions::to_options(bool masked) const {
   o.set("dropout", format_option(dropout));
   o.set("mask_probability", format_option(mask_probability));
   o.set("content", format_option(content));
+  o.set("text", format_option(text));
+  o.set("text_id_dropout", format_option(text_id_dropout));
+  o.set("encoder", text_encoder.encoder);
+  o.set("model_dir", text_encoder.model_dir);
+  o.set("cache", text_encoder.cache);
+  o.set("positions", positions);
+  o.set("filter_alpha", format_option(filter_alpha));
+  o.set("filter_cutoff", std::to_string(filter_cutoff));
   if (!masked) {
     o.set("pretrain_epochs", std::to_string(pretrain_epochs));
+    o.set("augment", std::to_string(augment));
+    o.set("augment_max_history", std::to_string(augment_max_history));
+    o.set("augment_weight", format_option(augment_weight));
+    o.set("augment_temperature", format_option(augment_temperature));
+    o.set("augment_teacher", augment_teacher);
     o.set("loss", loss);
     o.set("negatives", std::to_string(negatives));
     o.set("sampler", sampler);
@@ -239,30 +302,61 @@ SequentialRecommender::SequentialRecommender(std::string name, SequentialOptions
 SequentialRecommender::~SequentialRecommender() = default;
 
 void SequentialRecommender::fit(const Dataset& data, const FitContext& ctx) {
-  auto device = resolve_device(options_.train.device, name_);
   net_.reset();
   n_items_ = 0;
-  losses_.clear();
   content_ = options_.content ? item_content(data, name_) : ItemContent{};
-  auto net = make_net(data.n_items());
-  net->to(device);
-  net_ = net;  // validation scores through this object from here on
-  n_items_ = data.n_items();
+  text_ = options_.text ? item_text(data, options_.text_encoder, ctx, name_) : ItemText{};
   popularity_ = log_popularity(data);
-  if (options_.pretrain_epochs > 0) pretrain(*net, data, ctx);
   int64_t window = options_.max_len + (masked_ ? 0 : 1);
-  SequenceTask task(*net, options_, masked_, sequence_windows(data, window - 1), popularity_,
-                    device, [this] { refresh_item_vectors(); });
+  auto windows = sequence_windows(data, window - 1);
   try {
-    auto result = train(task, options_.train, ctx, *this, name_,
-                        run_signature(name_, options(), data.fingerprint()));
-    for (const auto& r : result.log) losses_.push_back(r.loss);
-    refresh_item_vectors();
+    auto teacher = augment_teacher(data);
+    if (!teacher) fit_windows(data, windows, ctx, "");
+    if (options_.augment > 0) {
+      AugmentOptions a{options_.augment,        options_.augment_max_history,
+                       options_.augment_weight, options_.augment_temperature,
+                       options_.max_len,        static_cast<uint64_t>(options_.train.seed)};
+      append_windows(windows, generated_continuations(teacher ? *teacher : *this, data, a));
+      fit_windows(data, windows, ctx, teacher ? "" : "augmented");
+    }
   } catch (...) {
     net_.reset();
     n_items_ = 0;
     throw;
   }
+}
+
+std::unique_ptr<Recommender> SequentialRecommender::augment_teacher(const Dataset& data) const {
+  if (options_.augment_teacher.empty()) return nullptr;
+  auto teacher = load_model(options_.augment_teacher);
+  if (teacher->n_items() != data.n_items())
+    LMREC_THROW(ConfigError, name_ + ": augment_teacher " + options_.augment_teacher + " has " +
+                                 std::to_string(teacher->n_items()) + " items, the data " +
+                                 std::to_string(data.n_items()));
+  return teacher;
+}
+
+void SequentialRecommender::fit_windows(const Dataset& data, const SequenceWindows& windows,
+                                        const FitContext& ctx, const std::string& stage) {
+  auto device = resolve_device(options_.train.device, name_);
+  losses_.clear();
+  auto net = make_net(data.n_items());
+  net->to(device);
+  net_ = net;  // validation scores through this object from here on
+  n_items_ = data.n_items();
+  if (options_.pretrain_epochs > 0) pretrain(*net, data, ctx);
+  SequenceTask task(*net, options_, masked_, windows, popularity_, device,
+                    [this] { refresh_item_vectors(); });
+  TrainOptions o = options_.train;
+  if (!stage.empty() && !o.checkpoint_dir.empty()) o.checkpoint_dir += "/" + stage;
+  if (!stage.empty() && !o.log_path.empty()) {  // run.log -> run.augmented.log
+    std::filesystem::path log(o.log_path);
+    o.log_path = log.replace_extension("." + stage + log.extension().string()).string();
+  }
+  auto run = stage.empty() ? name_ : name_ + " " + stage;
+  auto result = train(task, o, ctx, *this, run, run_signature(run, options(), data.fingerprint()));
+  for (const auto& r : result.log) losses_.push_back(r.loss);
+  refresh_item_vectors();
 }
 
 void SequentialRecommender::pretrain(SequenceNet& net, const Dataset& data, const FitContext& ctx) {
@@ -289,8 +383,11 @@ SequenceNetShape SequentialRecommender::shape(int64_t n_items) const {
                      o.heads,
                      o.max_len + 1,
                      o.dropout,
+                     o.filter_alpha,
+                     o.filter_cutoff,
                      static_cast<uint64_t>(o.train.seed),
-                     content_};
+                     content_,
+                     text_};
   return s;
 }
 
@@ -316,7 +413,8 @@ void SequentialRecommender::encode_users(std::span<const UserContext> users, flo
       continue;
     }
     std::vector<int64_t> positions(static_cast<size_t>(len));
-    for (int64_t j = 0; j < len; ++j) positions[j] = len - 1 - j;
+    for (int64_t j = 0; j < len; ++j)
+      positions[j] = input_position(j, len, options_.positions == "oldest");
     auto h = net_->encode(to_tensor(inputs, device).view({1, len}),
                           to_tensor(positions, device).view({1, len}),
                           to_tensor(std::vector<int64_t>{len}, device), nullptr);
@@ -354,13 +452,16 @@ void SequentialRecommender::save_weights(const std::string& dir) const {
   out.array(content_.offsets);
   out.array(content_.ids);
   out.u64(static_cast<uint64_t>(content_.n_categories));
+  out.u64(static_cast<uint64_t>(text_.dim));
+  out.array(text_.vectors);
+  out.array(text_.has_id);
   write_parameters(out, *net_);
   out.commit();
 }
 
 void SequentialRecommender::load_weights(const std::string& dir) {
   std::string path = dir + "/weights.bin";
-  BinaryReader in(path, kMagic, kVersion, name_ + " weights file");
+  BinaryReader in(path, kMagic, kVersion, name_ + " weights file", 2);
   if (in.str() != name_) LMREC_THROW(FormatError, path + ": weights of another model");
   uint64_t items = in.u64();
   if (items == 0 || items > INT32_MAX) LMREC_THROW(FormatError, path + ": implausible item count");
@@ -372,7 +473,20 @@ void SequentialRecommender::load_weights(const std::string& dir) {
   content.n_categories = static_cast<int64_t>(in.u64());
   if (!content.empty() && !valid_content(content, items))
     LMREC_THROW(FormatError, path + ": item categories do not match the items");
+  ItemText text;
+  if (in.version() >= 3) {
+    text.dim = static_cast<int64_t>(in.u64());
+    text.vectors = in.array<float>();
+    text.has_id = in.array<uint8_t>();
+    auto dim = static_cast<uint64_t>(text.dim);
+    if (dim > (1u << 20) || text.vectors.size() != items * dim ||
+        (dim && text.has_id.size() != items))
+      LMREC_THROW(FormatError, path + ": item text does not match the items");
+  } else {
+    options_.positions = "newest";  // the only layout before version 3
+  }
   content_ = content;
+  text_ = std::move(text);
   auto net = make_net(static_cast<int64_t>(items));
   read_parameters(in, *net, path);
   in.expect_end();

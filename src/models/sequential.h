@@ -13,7 +13,7 @@
 //
 // Scoring needs only the context's items, so an unseen user is served like a known one and a
 // new event changes the next answer at once. Each user is encoded alone at the length of the
-// history (no padding), so a user's scores do not depend on who else is in the batch; then one
+// history (no padding), so a user's state does not depend on who else is in the batch; then one
 // matrix product scores all items. An empty history gets the training popularity.
 #pragma once
 
@@ -23,7 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "models/item_text.h"
 #include "models/recommender.h"
+#include "models/train/sequence_batches.h"
 #include "models/train/sequence_nets.h"
 #include "models/train/train_options.h"
 
@@ -45,6 +47,33 @@ struct SequentialOptions {
   // Item tower with content: each item's vector adds the mean embedding of its categories
   // (genres, ...), so items that share categories share strength. Needs categories in the data.
   bool content = false;
+  // Hybrid item table: each item's ID embedding plus a learned projection of its text vector
+  // (models/item_text.h); items without training interactions are placed by text alone and are
+  // left out of the training softmax (loss=ce), which has no evidence about them. In training
+  // each item's ID embedding is dropped from the output scores with text_id_dropout, so the
+  // projection learns to score items on its own. Needs item text in the data.
+  bool text = false;
+  double text_id_dropout = 0.2;
+  ItemTextOptions text_encoder;
+  // Learned positions count back from the newest input (SASRec's layout, and BSARec's) or
+  // from the oldest ("oldest": the position a prefix is trained at is the one it is read at).
+  std::string positions = "newest";
+  // Attention models: the BSARec frequency branch mixed into each block with this weight
+  // (0 = off), keeping the lowest filter_cutoff / 2 + 1 frequencies (models/train/sequence_net.h).
+  double filter_alpha = 0.0;
+  int64_t filter_cutoff = 5;
+  // Next-item models: generative augmentation (models/sequence_augment.h). With augment > 0
+  // the model is trained, continues every history of at most augment_max_history items by
+  // `augment` items sampled at augment_temperature, and is trained again from scratch on the
+  // real windows plus these, each generated target weighing augment_weight. Costs a second fit,
+  // whose epochs go to the log_path with ".augmented" before its extension.
+  int64_t augment = 0;
+  int64_t augment_max_history = 10;
+  double augment_weight = 0.5;
+  double augment_temperature = 1.0;
+  // A model folder fitted on the same data and split (any model) that generates instead, so
+  // the first fit is skipped; empty = the model generates from its own first fit.
+  std::string augment_teacher;
   TrainOptions train = default_train();
 
   static TrainOptions default_train();
@@ -81,7 +110,13 @@ class SequentialRecommender : public Recommender {
 
  private:
   void refresh_item_vectors();
+  // The model loaded from options_.augment_teacher, or null when none is named.
+  std::unique_ptr<Recommender> augment_teacher(const Dataset& data) const;
   void pretrain(SequenceNet& net, const Dataset& data, const FitContext& ctx);
+  // A fresh network trained on `windows` (pretrained first when asked). `stage` ("" for the
+  // first fit) labels the run and keeps its checkpoints apart.
+  void fit_windows(const Dataset& data, const SequenceWindows& windows, const FitContext& ctx,
+                   const std::string& stage);
 
   std::string name_;
   SequentialOptions options_;
@@ -91,6 +126,7 @@ class SequentialRecommender : public Recommender {
   std::vector<float> item_vectors_;   // [n_items × hidden], copied out after training
   std::vector<float> popularity_;     // log(1 + training count), for empty histories
   ItemContent content_;               // with options_.content
+  ItemText text_;                     // with options_.text
   std::vector<double> losses_;
 };
 

@@ -37,10 +37,11 @@ TEST(SequenceWindows, ShortFirstWindowStillHasATarget) {
   EXPECT_EQ(w.window(1).size(), 5u);
 }
 
-TEST(SequenceBatch, NextItemRowsAreLeftAlignedWithPositionsFromTheNewest) {
+TEST(SequenceBatch, NextItemRowsAreLeftAlignedWithPositionsFromEitherEnd) {
   auto w = sequence_windows(three_users(), 3);
   WindowTask task;
   task.pad = 10;
+  task.from_oldest = false;
   SampleRng rng(1);
   std::vector<int64_t> ids = {2, 1};
   auto b = make_sequence_batch(w, ids, task, rng);
@@ -51,6 +52,9 @@ TEST(SequenceBatch, NextItemRowsAreLeftAlignedWithPositionsFromTheNewest) {
   EXPECT_EQ(b.positions, (std::vector<int64_t>{0, 0, 0, 2, 1, 0}));
   EXPECT_EQ(b.lengths, (std::vector<int64_t>{1, 3}));
   EXPECT_EQ(b.n_targets, 4);
+  task.from_oldest = true;
+  EXPECT_EQ(make_sequence_batch(w, ids, task, rng).positions,
+            (std::vector<int64_t>{0, 0, 0, 0, 1, 2}));
 }
 
 TEST(SequenceBatch, MaskedItemsAreTheTargetsAndEveryRowHasOne) {
@@ -106,6 +110,34 @@ TEST(LengthBatches, SameSeedSameOrder) {
   auto w = sequence_windows(three_users(), 3);
   SampleRng a(5), b(5);
   EXPECT_EQ(length_batches(w, 2, a), length_batches(w, 2, b));
+}
+
+TEST(SequenceBatch, WeightZeroItemsAreContextOnlyAndOtherTargetsCarryTheirWeight) {
+  SequenceWindows w = sequence_windows(three_users(), 3);  // three unweighted windows
+  SequenceWindows generated;
+  generated.items = {7, 8, 4, 5};
+  generated.offsets = {0, 4};
+  generated.weights = {0.0f, 0.0f, 0.5f, 0.25f};  // 7 8 observed, 4 5 generated
+  append_windows(w, generated);
+  ASSERT_EQ(w.size(), 4);
+  ASSERT_EQ(w.weights.size(), w.items.size());
+  EXPECT_EQ(w.weights.front(), 1.0f);  // the real windows weigh 1
+
+  WindowTask task;
+  task.pad = 10;
+  SampleRng rng(1);
+  std::vector<int64_t> ids = {3, 2};
+  auto b = make_sequence_batch(w, ids, task, rng);
+  ASSERT_EQ(b.width, 3);
+  // Row 0 reads 7 8 4 and predicts 8 (weight 0: none), 4, 5.
+  EXPECT_EQ(std::vector<int64_t>(b.targets.begin(), b.targets.begin() + 3),
+            (std::vector<int64_t>{-1, 4, 5}));
+  EXPECT_EQ(std::vector<float>(b.weights.begin(), b.weights.begin() + 3),
+            (std::vector<float>{0.0f, 0.5f, 0.25f}));
+  // Row 1 is u1's real window 7 -> 8 at weight 1.
+  EXPECT_EQ(b.targets[3], 8);
+  EXPECT_EQ(b.weights[3], 1.0f);
+  EXPECT_EQ(b.n_targets, 3);
 }
 
 }  // namespace

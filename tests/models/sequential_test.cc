@@ -65,6 +65,7 @@ INSTANTIATE_TEST_SUITE_P(
                                                "sampler=popularity"},
                       std::vector<std::string>{"sasrec", "loss=bce", "epochs=60"},
                       std::vector<std::string>{"sasrec", "pretrain_epochs=5"},
+                      std::vector<std::string>{"sasrec", "augment=3", "augment_max_history=8"},
                       std::vector<std::string>{"hstu"}, std::vector<std::string>{"gru4rec"},
                       std::vector<std::string>{"lstm", "epochs=80"},
                       std::vector<std::string>{"bert4rec", "epochs=100", "batch_size=16"}));

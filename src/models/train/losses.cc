@@ -6,8 +6,15 @@ torch::Tensor squared_loss(const torch::Tensor& prediction, const torch::Tensor&
   return torch::mse_loss(prediction, target);
 }
 
-torch::Tensor logistic_loss(const torch::Tensor& logits, const torch::Tensor& target) {
-  return torch::binary_cross_entropy_with_logits(logits, target);
+torch::Tensor weighted_mean(const torch::Tensor& values, const torch::Tensor& weights) {
+  return weights.defined() ? (values * weights).sum() / weights.sum() : values.mean();
+}
+
+torch::Tensor logistic_loss(const torch::Tensor& logits, const torch::Tensor& target,
+                            const torch::Tensor& weights) {
+  if (!weights.defined()) return torch::binary_cross_entropy_with_logits(logits, target);
+  auto each = torch::binary_cross_entropy_with_logits(logits, target, {}, {}, at::Reduction::None);
+  return weighted_mean(each, weights);
 }
 
 torch::Tensor bpr_loss(const torch::Tensor& positive, const torch::Tensor& negative) {
@@ -23,10 +30,10 @@ torch::Tensor softmax_loss(const torch::Tensor& logits, const torch::Tensor& row
 }
 
 torch::Tensor sampled_softmax_loss(const torch::Tensor& positive, const torch::Tensor& negative,
-                                   const torch::Tensor& log_q) {
+                                   const torch::Tensor& log_q, const torch::Tensor& weights) {
   auto neg = log_q.defined() ? negative - log_q : negative;
   auto logits = torch::cat({positive.unsqueeze(1), neg}, 1);
-  return (torch::logsumexp(logits, 1) - positive).mean();
+  return weighted_mean(torch::logsumexp(logits, 1) - positive, weights);
 }
 
 torch::Tensor gaussian_kl(const torch::Tensor& mu, const torch::Tensor& logvar) {

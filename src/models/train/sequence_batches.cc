@@ -30,6 +30,20 @@ SequenceWindows sequence_windows(const Dataset& data, int64_t max_len) {
   return w;
 }
 
+void append_windows(SequenceWindows& into, const SequenceWindows& more) {
+  if (!into.weights.empty() || !more.weights.empty()) {
+    into.weights.resize(into.items.size(), 1.0f);
+    if (more.weights.empty())
+      into.weights.insert(into.weights.end(), more.items.size(), 1.0f);
+    else
+      into.weights.insert(into.weights.end(), more.weights.begin(), more.weights.end());
+  }
+  auto base = static_cast<int64_t>(into.items.size());
+  into.items.insert(into.items.end(), more.items.begin(), more.items.end());
+  if (into.offsets.empty()) into.offsets.push_back(0);
+  for (size_t w = 1; w < more.offsets.size(); ++w) into.offsets.push_back(base + more.offsets[w]);
+}
+
 std::vector<std::vector<int64_t>> length_batches(const SequenceWindows& windows, int64_t batch_size,
                                                  SampleRng& rng) {
   auto order = permutation(windows.size(), rng);
@@ -65,8 +79,11 @@ SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<cons
   b.inputs.assign(cells, task.pad);
   b.positions.assign(cells, 0);
   b.targets.assign(cells, -1);
+  b.weights.assign(cells, 0.0f);
   for (int64_t r = 0; r < b.rows; ++r) {
     auto window = windows.window(ids[r]);
+    const float* weight =
+        windows.weights.empty() ? nullptr : &windows.weights[windows.offsets[ids[r]]];
     auto len = static_cast<int64_t>(window.size()) - (next ? 1 : 0);
     b.lengths.push_back(len);
     int64_t* in = b.inputs.data() + r * b.width;
@@ -75,7 +92,7 @@ SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<cons
     bool masked = false, newest_only = !next && rng.uniform() < kNewestOnly;
     for (int64_t j = 0; j < len; ++j) {
       in[j] = window[j];
-      pos[j] = len - 1 - j;
+      pos[j] = input_position(j, len, task.from_oldest);
       if (next) {
         tgt[j] = window[j + 1];
       } else if (!newest_only && rng.uniform() < task.mask_probability) {
@@ -83,6 +100,12 @@ SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<cons
       }
     }
     if (!next && !masked) tgt[len - 1] = window[len - 1], in[len - 1] = task.mask;
+    float* wt = b.weights.data() + r * b.width;
+    for (int64_t j = 0; j < len; ++j) {
+      if (tgt[j] < 0) continue;
+      wt[j] = weight ? weight[next ? j + 1 : j] : 1.0f;
+      if (wt[j] == 0.0f) tgt[j] = -1;
+    }
   }
   for (int64_t t : b.targets) b.n_targets += t >= 0;
   return b;

@@ -4,9 +4,9 @@
 //
 // Layout of a batch: rows are left-aligned (a row's items start at column 0 and padding fills
 // the end), so a causal model's real positions never see padding and a recurrent model's state
-// is never touched by it. Positions count back from the row's newest item (0 = newest), as in
-// SASRec's left-padded layout: the position of an item says how recent it is, whatever the
-// row's length.
+// is never touched by it. Positions count either forward from the row's oldest item (0 =
+// oldest), so that a position trained as the newest input of a prefix is read the same way at
+// inference, or back from the row's newest item (0 = newest), as in SASRec's left-padded layout.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +21,9 @@ namespace lmrec {
 struct SequenceWindows {
   std::vector<int32_t> items;    // the windows, concatenated
   std::vector<int64_t> offsets;  // window w is items[offsets[w], offsets[w + 1])
+  // The loss weight of each item as a target, parallel to `items`; empty = all 1. Weight 0
+  // makes an item context only (the observed part of a generated sequence).
+  std::vector<float> weights;
   int64_t size() const { return static_cast<int64_t>(offsets.size()) - 1; }
   std::span<const int32_t> window(int64_t w) const {
     return {items.data() + offsets[w], static_cast<size_t>(offsets[w + 1] - offsets[w])};
@@ -32,12 +35,16 @@ struct SequenceWindows {
 // exactly once. Histories shorter than two items give no window.
 SequenceWindows sequence_windows(const Dataset& data, int64_t max_len);
 
+// Appends the windows of `more` to `into`, keeping the weights of both (1 where absent).
+void append_windows(SequenceWindows& into, const SequenceWindows& more);
+
 // One batch, host side, in the int64 layout torch reads in place. All arrays are [rows × width].
 struct SequenceBatch {
   int64_t rows = 0, width = 0;
   std::vector<int64_t> inputs;     // item ids; `pad` past a row's end
-  std::vector<int64_t> positions;  // 0 = newest input of the row; 0 on padding
+  std::vector<int64_t> positions;  // see WindowTask::from_oldest; 0 on padding
   std::vector<int64_t> targets;    // the item to predict at each input; -1 = none
+  std::vector<float> weights;      // each target's loss weight; 0 where there is none
   std::vector<int64_t> lengths;    // [rows]
   int64_t n_targets = 0;
 };
@@ -48,14 +55,21 @@ struct WindowTask {
   int64_t pad = 0;   // id written on padding
   int64_t mask = 0;  // id of the mask token (masked_item)
   double mask_probability = 0.2;
+  bool from_oldest = true;  // positions: 0 = oldest input of the row, else 0 = newest
 };
+
+// The position of input j of a row of `length` inputs.
+inline int64_t input_position(int64_t j, int64_t length, bool from_oldest) {
+  return from_oldest ? j : length - 1 - j;
+}
 
 // The epoch's order: windows sorted by length within random groups of `batch_size` × 64
 // windows, cut into batches of `batch_size`, batches shuffled. Returns the window ids per batch.
 std::vector<std::vector<int64_t>> length_batches(const SequenceWindows& windows, int64_t batch_size,
                                                  SampleRng& rng);
 
-// next_item: inputs are window[0..n-2], targets window[1..n-1].
+// next_item: inputs are window[0..n-2], targets window[1..n-1]. Items of weight 0 are never
+// targets, in either task.
 // masked_item: inputs are the whole window with each item replaced by the mask token with
 // `mask_probability`, the target being the item; a row that draws no mask, and one row in
 // eleven regardless, gets only its newest item masked, which is the task at inference.

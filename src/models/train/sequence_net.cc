@@ -1,6 +1,7 @@
 #include "models/train/sequence_net.h"
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "models/train/tensor_io.h"
@@ -9,6 +10,17 @@ namespace lmrec {
 
 SequenceNet::SequenceNet(const SequenceNetShape& s) : n_items_(s.n_items), hidden_(s.hidden) {
   table = register_parameter("table", torch::empty({s.n_items + 2, s.hidden}));
+  if (!s.text.empty()) {
+    text_projection = register_parameter("text_projection", torch::empty({s.text.dim, s.hidden}));
+    auto rows = static_cast<size_t>(s.n_items) * static_cast<size_t>(s.text.dim);
+    auto vectors = torch::zeros({s.n_items + 2, s.text.dim});
+    std::memcpy(vectors.data_ptr<float>(), s.text.vectors.data(), rows * sizeof(float));
+    text_ = register_buffer("text", vectors);
+    auto has_id = torch::ones({s.n_items + 2, 1});
+    auto flag = has_id.accessor<float, 2>();
+    for (int64_t i = 0; i < s.n_items; ++i) flag[i][0] = static_cast<float>(s.text.has_id[i]);
+    has_id_ = register_buffer("has_id", has_id);
+  }
   if (s.content.empty()) return;
   categories = register_parameter("categories", torch::empty({s.content.n_categories, s.hidden}));
   std::vector<int64_t> offsets = s.content.offsets;
@@ -18,12 +30,20 @@ SequenceNet::SequenceNet(const SequenceNetShape& s) : n_items_(s.n_items), hidde
   content_ids_ = register_buffer("content_ids", to_tensor(s.content.ids, torch::kCPU));
 }
 
-torch::Tensor SequenceNet::item_table() const {
-  if (!categories.defined()) return table;
+torch::Tensor SequenceNet::item_table(const torch::Tensor& id_keep) const {
+  auto rows = table;
+  if (has_text())
+    rows = rows * (id_keep.defined() ? has_id_ * id_keep : has_id_) + text_.mm(text_projection);
+  if (!categories.defined()) return rows;
   namespace F = torch::nn::functional;
-  return table + F::embedding_bag(
-                     content_ids_, categories,
-                     F::EmbeddingBagFuncOptions().offsets(content_offsets_).mode(torch::kMean));
+  return rows + F::embedding_bag(
+                    content_ids_, categories,
+                    F::EmbeddingBagFuncOptions().offsets(content_offsets_).mode(torch::kMean));
+}
+
+torch::Tensor SequenceNet::text_only_items() const {
+  if (!has_text()) return {};
+  return has_id_.narrow(0, 0, n_items_).squeeze(1).eq(0);
 }
 
 torch::Tensor dropout(const torch::Tensor& x, double p, at::Generator* noise) {
@@ -45,8 +65,35 @@ torch::Tensor padding_mask(const torch::Tensor& lengths, int64_t length) {
   return mask.masked_fill(is_pad, -inf).view({is_pad.size(0), 1, 1, length});
 }
 
-AttentionBlockImpl::AttentionBlockImpl(int64_t hidden, int64_t heads_, int64_t inner_size)
-    : heads(heads_) {
+FrequencyFilterImpl::FrequencyFilterImpl(int64_t hidden, int64_t cutoff, int64_t period) {
+  sqrt_beta = register_parameter("sqrt_beta", torch::empty({hidden}));
+  // Orthonormal rfft, zero every frequency from `kept` on, irfft: x -> P x with the circulant
+  // projection P[i][j] = k(i - j), k(d) = (1 + 2 Σ_{f=1}^{kept-1} cos(2π f d / N)) / N.
+  int64_t kept = std::min(cutoff / 2 + 1, period / 2);
+  // One row more than the period: a masked model's input adds the mask token.
+  int64_t rows = period + 1;
+  std::vector<float> k(static_cast<size_t>(rows));
+  for (int64_t d = 0; d < rows; ++d) {
+    double sum = 1;
+    for (int64_t f = 1; f < kept; ++f)
+      sum += 2 * std::cos(2 * M_PI * double(f * d) / double(period));
+    k[static_cast<size_t>(d)] = static_cast<float>(sum / double(period));
+  }
+  auto lag = torch::arange(rows).unsqueeze(1) - torch::arange(rows).unsqueeze(0);
+  kernel = torch::from_blob(k.data(), {rows}).clone().index({lag.clamp(0)}) * lag.ge(0);
+}
+
+torch::Tensor FrequencyFilterImpl::forward(const torch::Tensor& x) {
+  int64_t l = x.size(1);
+  auto low = torch::matmul(kernel.narrow(0, 0, l).narrow(1, 0, l).to(x.device()), x);
+  return low + sqrt_beta.square() * (x - low);
+}
+
+AttentionBlockImpl::AttentionBlockImpl(int64_t hidden, int64_t heads_, int64_t inner_size,
+                                       double filter_alpha_, int64_t filter_cutoff, int64_t period)
+    : heads(heads_), filter_alpha(filter_alpha_) {
+  if (filter_alpha > 0)
+    filter = register_module("filter", FrequencyFilter(hidden, filter_cutoff, period));
   norm1 = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden})));
   norm2 = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden})));
   qkv = register_module("qkv", torch::nn::Linear(hidden, 3 * hidden));
@@ -59,7 +106,8 @@ torch::Tensor AttentionBlockImpl::forward(const torch::Tensor& x, const torch::T
                                           double p, at::Generator* noise) {
   int64_t b = x.size(0), l = x.size(1), d = x.size(2), dh = d / heads;
   auto split = [&](const torch::Tensor& t) { return t.view({b, l, heads, dh}).transpose(1, 2); };
-  auto parts = qkv(norm1(x)).chunk(3, -1);
+  auto z = norm1(x);
+  auto parts = qkv(z).chunk(3, -1);
   auto q = split(parts[0]), k = split(parts[1]), v = split(parts[2]);
   auto scores = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(dh)));
   if (mask.defined()) scores = scores + mask;
@@ -67,7 +115,9 @@ torch::Tensor AttentionBlockImpl::forward(const torch::Tensor& x, const torch::T
   // at L = 200, while dropout on the embeddings and block outputs regularises as well.
   auto attention = torch::softmax(scores, -1);
   auto context = torch::matmul(attention, v).transpose(1, 2).reshape({b, l, d});
-  auto h = x + dropout(out(context), p, noise);
+  auto mixed = out(context);
+  if (filter) mixed = (1 - filter_alpha) * mixed + filter_alpha * filter->forward(z);
+  auto h = x + dropout(mixed, p, noise);
   auto f = outer(dropout(torch::gelu(inner(norm2(h))), p, noise));
   return h + dropout(f, p, noise);
 }
@@ -80,6 +130,8 @@ void init_parameters(SequenceNet& net, uint64_t seed) {
     const auto& name = item.key();
     if (name.ends_with("rab")) {
       t.zero_();  // relative-position biases start neutral
+    } else if (name.ends_with("sqrt_beta")) {
+      t.normal_(0, 1, gen);
     } else if (name == "table" || name == "categories") {
       t.normal_(0, 1.0 / std::sqrt(static_cast<double>(t.size(1))), gen);
     } else if (t.dim() >= 2) {

@@ -18,16 +18,24 @@ namespace lmrec {
 class SequenceNet : public torch::nn::Module {
  public:
   // Rows 0..n_items-1 are items, n_items is padding, n_items + 1 the mask token. With content,
-  // an item's representation adds the mean embedding of its categories (the item tower).
+  // an item's representation adds the mean embedding of its categories (the item tower); with
+  // text, it is its ID embedding (items the training data has) plus a learned projection of its
+  // text vector, so an item nobody has interacted with is still placed by its text.
   explicit SequenceNet(const SequenceNetShape& shape);
   int64_t n_items() const { return n_items_; }
   int64_t hidden() const { return hidden_; }
   int64_t pad() const { return n_items_; }
   int64_t mask() const { return n_items_ + 1; }
   // Every row's representation [n_items + 2 × D]: the inputs read it, and its first n_items
-  // rows score the outputs (tied).
-  torch::Tensor item_table() const;
-  torch::Tensor item_matrix() const { return item_table().narrow(0, 0, n_items_); }
+  // rows score the outputs (tied). `id_keep` [n_items + 2 × 1] (with text; optional) scales the
+  // ID embeddings: dropping some in training teaches the text projection to stand alone.
+  torch::Tensor item_table(const torch::Tensor& id_keep = {}) const;
+  torch::Tensor item_matrix(const torch::Tensor& id_keep = {}) const {
+    return item_table(id_keep).narrow(0, 0, n_items_);
+  }
+  bool has_text() const { return text_projection.defined(); }
+  // [n_items] bool, true for the items without an ID embedding; undefined without text.
+  torch::Tensor text_only_items() const;
   // Hidden states [B × L × D]; `noise` turns dropout on (training) and feeds it.
   virtual torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
                                const torch::Tensor& lengths, at::Generator* noise) = 0;
@@ -35,12 +43,14 @@ class SequenceNet : public torch::nn::Module {
   // model); false when the network has no such switch.
   virtual bool set_causal(bool) { return false; }
 
-  torch::Tensor table;       // [n_items + 2 × D]
-  torch::Tensor categories;  // [n_categories × D], with content only
+  torch::Tensor table;            // [n_items + 2 × D]
+  torch::Tensor categories;       // [n_categories × D], with content only
+  torch::Tensor text_projection;  // [text dim × D], with text only
 
  private:
   int64_t n_items_, hidden_;
   torch::Tensor content_offsets_, content_ids_;  // [n_items + 2], [entries]
+  torch::Tensor text_, has_id_;                  // [n_items + 2 × text dim], [n_items + 2 × 1]
 };
 
 // Inverted dropout drawing its mask from `noise`; the identity when noise is null or p is 0.
@@ -51,23 +61,44 @@ torch::Tensor causal_mask(int64_t length, torch::Device device);
 // [B × 1 × 1 × L] additive mask hiding the padding keys of each row.
 torch::Tensor padding_mask(const torch::Tensor& lengths, int64_t length);
 
+// The frequency branch of BSARec (Shin et al., 2024) made causal. BSARec splits a sequence into
+// its lowest frequencies (the first cutoff/2 + 1 of an orthonormal FFT over `period` positions)
+// and the rest, and rescales the rest by a learned β² per dimension: low + β²·(x − low). At a
+// history's newest position, with the history left-padded to `period` by zeros as BSARec does,
+// that low-pass is a convolution with a fixed kernel k(d) over the positions d steps back.
+// Applying the same kernel causally at every position gives every position the filter its own
+// prefix would get, so all positions can be trained at once without seeing the future.
+struct FrequencyFilterImpl : torch::nn::Module {
+  FrequencyFilterImpl(int64_t hidden, int64_t cutoff, int64_t period);
+  torch::Tensor forward(const torch::Tensor& x);  // [B × L × D] -> [B × L × D], L <= period + 1
+
+  torch::Tensor sqrt_beta;  // [D]
+  torch::Tensor kernel;     // [period + 1 × period + 1], lower-triangular Toeplitz
+};
+TORCH_MODULE(FrequencyFilter);
+
 // Pre-norm multi-head self-attention + position-wise feed-forward block:
 //   x += drop(attention(LN(x))), x += drop(W2 drop(gelu(W1 LN(x)))).
+// With a frequency branch (filter_alpha > 0), the first step mixes the two as BSARec does:
+//   x += drop((1 − α)·attention(LN(x)) + α·filter(LN(x))).
 struct AttentionBlockImpl : torch::nn::Module {
-  AttentionBlockImpl(int64_t hidden, int64_t heads, int64_t inner);
+  AttentionBlockImpl(int64_t hidden, int64_t heads, int64_t inner, double filter_alpha = 0,
+                     int64_t filter_cutoff = 5, int64_t period = 0);
   // mask: additive, broadcastable to [B × heads × L × L], or undefined.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, double p,
                         at::Generator* noise);
 
   int64_t heads;
+  double filter_alpha;
+  FrequencyFilter filter{nullptr};
   torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
   torch::nn::Linear qkv{nullptr}, out{nullptr}, inner{nullptr}, outer{nullptr};
 };
 TORCH_MODULE(AttentionBlock);
 
 // Initialises every parameter of `net` from `seed`: matrices Xavier-uniform, vectors
-// (biases) zero, LayerNorm gains one, the item table N(0, 1/D) so that the tied scores start
-// near zero.
+// (biases) zero, LayerNorm gains one, the frequency branches' √β N(0, 1) (as BSARec), the item
+// table N(0, 1/D) so that the tied scores start near zero.
 void init_parameters(SequenceNet& net, uint64_t seed);
 
 }  // namespace lmrec

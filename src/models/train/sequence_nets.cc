@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/errors.h"
 #include "models/train/sequence_net.h"
 
 namespace lmrec {
@@ -33,8 +34,10 @@ class TransformerNet : public SequenceNet {
   TransformerNet(const SequenceNetShape& s, bool causal)
       : SequenceNet(s), input_(*this, s), causal_(causal), p_(s.dropout) {
     for (int64_t l = 0; l < s.layers; ++l)
-      blocks_.push_back(register_module("block" + std::to_string(l),
-                                        AttentionBlock(s.hidden, s.heads, 4 * s.hidden)));
+      blocks_.push_back(
+          register_module("block" + std::to_string(l),
+                          AttentionBlock(s.hidden, s.heads, 4 * s.hidden, s.filter_alpha,
+                                         s.filter_cutoff, s.positions - 1)));
     final_norm_ = register_module("final_norm",
                                   torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
     init_parameters(*this, s.seed);
@@ -155,10 +158,12 @@ std::shared_ptr<SequenceNet> make_transformer_net(const SequenceNetShape& shape,
 }
 
 std::shared_ptr<SequenceNet> make_hstu_net(const SequenceNetShape& shape) {
+  LMREC_CHECK(shape.filter_alpha == 0, ConfigError, "filter_alpha applies to sasrec and bert4rec");
   return std::make_shared<HstuNet>(shape);
 }
 
 std::shared_ptr<SequenceNet> make_rnn_net(const SequenceNetShape& shape, bool lstm) {
+  LMREC_CHECK(shape.filter_alpha == 0, ConfigError, "filter_alpha applies to sasrec and bert4rec");
   return std::make_shared<RnnNet>(shape, lstm);
 }
 

@@ -18,12 +18,26 @@ struct ItemContent {
   bool empty() const { return ids.empty(); }
 };
 
+// Item text for the hybrid item table: unit text vectors [n_items × dim] (zero rows: no text)
+// and which items keep an ID embedding (those the training data has; the others are
+// represented by their text alone). dim 0 = ID-only items.
+struct ItemText {
+  int64_t dim = 0;
+  std::vector<float> vectors;
+  std::vector<uint8_t> has_id;  // [n_items]
+  bool empty() const { return dim == 0; }
+};
+
 struct SequenceNetShape {
   int64_t n_items = 0, hidden = 64, layers = 2, heads = 2;
   int64_t positions = 51;  // learned position rows (the longest input)
   double dropout = 0.0;
+  // Frequency branch of the attention blocks (see FrequencyFilter); 0 = attention only.
+  double filter_alpha = 0.0;
+  int64_t filter_cutoff = 5;
   uint64_t seed = 0;
   ItemContent content;
+  ItemText text;
 };
 
 // Self-attention blocks over item + position embeddings: causal (SASRec) or bidirectional over
