@@ -3,7 +3,8 @@
 // split by time); the test events that hit those items are the cold cases, the other test
 // events the warm cases, both ranked against all items with the history (which no longer
 // holds any cold item) excluded. ID-only models (popularity, ease, ials) cannot score a cold
-// item above zero; text models (semantic, ials_text) read its title and categories.
+// item above zero; text models (semantic, ials_text, sequence models with text=true) read its
+// title and categories. Models train for their set epochs: there is no validation here.
 //   bench_cold_items data=DATA.lmd [fraction=0.1] [seed=42] [threads=0] [cache=FILE]
 //                    [models="popularity;ease;ials;semantic:half_life=1;ials_text"]
 // `cache` is the text models' embedding cache. Prints one JSON object per model.
@@ -91,7 +92,8 @@ int main(int argc, char** argv) try {
       args.get_string("models", "popularity;ease;ials;semantic:half_life=1;ials_text"));
   for (std::string spec; std::getline(list, spec, ';');) {
     auto [name, options] = parse_model(spec);
-    if (!cache.empty() && (name == "semantic" || name == "ials_text") && !options.has("cache"))
+    bool reads_text = name == "semantic" || name == "ials_text" || options.get_bool("text", false);
+    if (!cache.empty() && reads_text && !options.has("cache"))
       options.set("cache", cache);
     auto model = make_recommender(name, options);
     NullProgress quiet;

@@ -166,7 +166,9 @@ TEST(Semantic, AnimationQueryBringsAnimatedFilmsOnMovielens) {
     const auto& cats = data.catalogue.categories[s.item];
     bool is = std::find(cats.begin(), cats.end(), animation) != cats.end();
     animated += is;
-    if (&s == &top[0]) EXPECT_TRUE(is) << data.catalogue.title[s.item];
+    if (&s == &top[0]) {
+      EXPECT_TRUE(is) << data.catalogue.title[s.item];
+    }
   }
   EXPECT_GE(animated, 8);
 }
