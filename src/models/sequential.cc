@@ -86,8 +86,12 @@ class SequenceTask : public TrainTask {
     task_.kind = masked ? WindowTask::Kind::masked_item : WindowTask::Kind::next_item;
     task_.pad = net.pad(), task_.mask = net.mask(), task_.mask_probability = o.mask_probability;
     task_.from_oldest = o.positions == "oldest";
+    // Every item after a window's first (all of them when masked) is a target, except those of
+    // weight 0 (the observed part of generated windows).
+    const auto& weight = windows_.weights;
     for (int64_t w = 0; w < windows_.size(); ++w)
-      targets_ += windows_.window(w).size() - (masked ? 0 : 1);
+      for (int64_t k = windows_.offsets[w] + (masked ? 0 : 1); k < windows_.offsets[w + 1]; ++k)
+        targets_ += weight.empty() || weight[static_cast<size_t>(k)] > 0.0f;
   }
   torch::nn::Module& net() override { return net_; }
   int64_t begin_epoch(int64_t, uint64_t seed) override {
@@ -206,9 +210,9 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   known.insert("mask_probability");
   known.insert({"content", "positions", "filter_alpha", "filter_cutoff"});
   known.insert({"text", "text_id_dropout", "encoder", "model_dir", "cache"});
-  if (!masked) known.insert({"loss", "negatives", "sampler", "pretrain_epochs"});
   if (!masked)
-    known.insert({"augment", "augment_max_history", "augment_weight", "augment_temperature",
+    known.insert({"loss", "negatives", "sampler", "pretrain_epochs", "augment",
+                  "augment_max_history", "augment_weight", "augment_temperature",
                   "augment_teacher"});
   options.check_known(model, known);
   o.hidden = options.get_int("hidden", o.hidden);
