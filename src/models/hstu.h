@@ -1,7 +1,8 @@
 // HSTU-style generative recommender (Zhai et al., "Actions Speak Louder than Words", ICML 2024):
-// blocks of pointwise aggregated attention, SiLU(qkᵀ + relative-position bias) instead of a
-// softmax, gated elementwise by a fourth projection of the input, without a feed-forward layer;
-// causal, trained on next-item prediction like SASRec.
+// blocks of pointwise aggregated attention, SiLU(qkᵀ + relative-position bias, plus a
+// relative-time bias with time_bias=true) instead of a softmax, gated elementwise by a fourth
+// projection of the input, without a feed-forward layer; causal, trained on next-item
+// prediction like SASRec.
 #pragma once
 
 #include "models/sequential.h"

@@ -43,6 +43,10 @@ SequenceWindows generated_continuations(const Recommender& model, const Dataset&
     UserContext c;
     c.user = u;
     c.items.assign(items.begin(), items.end());
+    if (static_cast<int64_t>(data.rows.time.size()) == data.n_interactions()) {
+      auto first = data.rows.time.begin() + data.user_begin(u);
+      c.times.assign(first, first + static_cast<ptrdiff_t>(items.size()));
+    }
     users.push_back(std::move(c));
   }
   int32_t n = model.n_items();
@@ -57,7 +61,10 @@ SequenceWindows generated_continuations(const Recommender& model, const Dataset&
       for (size_t k = 0; k < count; ++k) {
         auto& items = users[begin + k].items;
         int32_t item = draw_item(&scores[k * n], n, items, o.temperature, rng, mass);
-        if (item >= 0) items.push_back(item);
+        if (item < 0) continue;
+        items.push_back(item);
+        auto& times = users[begin + k].times;  // generated items happen at the newest time
+        if (!times.empty()) times.push_back(times.back());
       }
     }
   SequenceWindows w;
@@ -69,6 +76,7 @@ SequenceWindows generated_continuations(const Recommender& model, const Dataset&
     for (int64_t j = first; j < total; ++j) {
       w.items.push_back(user.items[static_cast<size_t>(j)]);
       w.weights.push_back(j < observed ? 0.0f : static_cast<float>(o.weight));
+      if (!user.times.empty()) w.times.push_back(user.times[static_cast<size_t>(j)]);
     }
     w.offsets.push_back(static_cast<int64_t>(w.items.size()));
   }

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 
 #include "core/binary_io.h"
 #include "core/errors.h"
@@ -27,6 +28,8 @@ constexpr char kMagic[9] = "lmrecSEQ";
 // (a version 2 model counts from the newest).
 constexpr uint32_t kVersion = 3;
 constexpr uint64_t kNoiseStream = 0xD809;
+// Rows of the HSTU time bias: log2 buckets of seconds, 2^63 s and beyond in the last.
+constexpr int64_t kTimeBuckets = 64;
 
 std::vector<float> log_popularity(const Dataset& data) {
   std::vector<float> counts(static_cast<size_t>(data.n_items()), 0.0f);
@@ -107,7 +110,8 @@ class SequenceTask : public TrainTask {
     auto inputs = to_tensor(b.inputs, device_).view(shape);
     auto positions = to_tensor(b.positions, device_).view(shape);
     auto targets = to_tensor(b.targets, device_);
-    auto hidden = net_.encode(inputs, positions, to_tensor(b.lengths, device_), &noise_);
+    auto times = to_tensor(b.times, device_).view(shape);
+    auto hidden = net_.encode(inputs, positions, to_tensor(b.lengths, device_), times, &noise_);
     auto where = targets.ge(0).nonzero().squeeze(1);
     auto h = hidden.reshape({-1, net_.hidden()}).index_select(0, where);
     torch::Tensor weights;  // undefined: every target weighs 1
@@ -210,8 +214,9 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   known.insert("mask_probability");
   known.insert({"content", "positions", "filter_alpha", "filter_cutoff"});
   known.insert({"text", "text_id_dropout", "encoder", "model_dir", "cache"});
+  if (model == "hstu") known.insert("time_bias");
   if (!masked)
-    known.insert({"loss", "negatives", "sampler", "pretrain_epochs", "augment",
+    known.insert({"loss", "negatives", "sampler", "samples", "pretrain_epochs", "augment",
                   "augment_max_history", "augment_weight", "augment_temperature",
                   "augment_teacher"});
   options.check_known(model, known);
@@ -223,6 +228,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   o.loss = options.get_string("loss", o.loss);
   o.negatives = options.get_int("negatives", o.negatives);
   o.sampler = options.get_string("sampler", o.sampler);
+  o.samples = options.get_string("samples", o.samples);
   o.mask_probability = options.get_double("mask_probability", o.mask_probability);
   o.pretrain_epochs = options.get_int("pretrain_epochs", o.pretrain_epochs);
   o.content = options.get_bool("content", o.content);
@@ -235,6 +241,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   o.text_encoder.cache = options.get_string("cache", o.text_encoder.cache);
   o.positions = options.get_string("positions", o.positions);
   o.filter_alpha = options.get_double("filter_alpha", o.filter_alpha);
+  o.time_bias = options.get_bool("time_bias", o.time_bias);
   o.filter_cutoff = options.get_int("filter_cutoff", o.filter_cutoff);
   if (!(o.filter_alpha >= 0 && o.filter_alpha <= 1))
     LMREC_THROW(ConfigError, model + ": filter_alpha must be in [0, 1]");
@@ -264,6 +271,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   if (o.negatives <= 0) LMREC_THROW(ConfigError, model + ": negatives must be > 0");
   check_choice(model, "loss", o.loss, {"ce", "sampled", "bce"});
   check_choice(model, "sampler", o.sampler, {"uniform", "popularity"});
+  check_choice(model, "samples", o.samples, {"windows", "prefixes"});
   check_choice(model, "positions", o.positions, {"oldest", "newest"});
   return o;
 }
@@ -285,6 +293,7 @@ Options SequentialOptions::to_options(bool masked) const {
   o.set("positions", positions);
   o.set("filter_alpha", format_option(filter_alpha));
   o.set("filter_cutoff", std::to_string(filter_cutoff));
+  if (time_bias) o.set("time_bias", format_option(time_bias));
   if (!masked) {
     o.set("pretrain_epochs", std::to_string(pretrain_epochs));
     o.set("augment", std::to_string(augment));
@@ -295,6 +304,7 @@ Options SequentialOptions::to_options(bool masked) const {
     o.set("loss", loss);
     o.set("negatives", std::to_string(negatives));
     o.set("sampler", sampler);
+    o.set("samples", samples);
   }
   train.write(o);
   return o;
@@ -311,8 +321,11 @@ void SequentialRecommender::fit(const Dataset& data, const FitContext& ctx) {
   content_ = options_.content ? item_content(data, name_) : ItemContent{};
   text_ = options_.text ? item_text(data, options_.text_encoder, ctx, name_) : ItemText{};
   popularity_ = log_popularity(data);
+  // Prefix samples are cut from whole histories, so each target keeps max_len items of context.
+  bool prefixes = !masked_ && options_.samples == "prefixes";
   int64_t window = options_.max_len + (masked_ ? 0 : 1);
-  auto windows = sequence_windows(data, window - 1);
+  auto windows =
+      sequence_windows(data, prefixes ? std::numeric_limits<int32_t>::max() : window - 1);
   try {
     auto teacher = augment_teacher(data);
     if (!teacher) fit_windows(data, windows, ctx, "");
@@ -349,8 +362,10 @@ void SequentialRecommender::fit_windows(const Dataset& data, const SequenceWindo
   net_ = net;  // validation scores through this object from here on
   n_items_ = data.n_items();
   if (options_.pretrain_epochs > 0) pretrain(*net, data, ctx);
-  SequenceTask task(*net, options_, masked_, windows, popularity_, device,
-                    [this] { refresh_item_vectors(); });
+  bool prefixes = !masked_ && options_.samples == "prefixes";
+  SequenceTask task(*net, options_, masked_,
+                    prefixes ? prefix_windows(windows, options_.max_len) : windows, popularity_,
+                    device, [this] { refresh_item_vectors(); });
   TrainOptions o = options_.train;
   if (!stage.empty() && !o.checkpoint_dir.empty()) o.checkpoint_dir += "/" + stage;
   if (!stage.empty() && !o.log_path.empty()) {  // run.log -> run.augmented.log
@@ -389,6 +404,7 @@ SequenceNetShape SequentialRecommender::shape(int64_t n_items) const {
                      o.dropout,
                      o.filter_alpha,
                      o.filter_cutoff,
+                     o.time_bias ? kTimeBuckets : 0,
                      static_cast<uint64_t>(o.train.seed),
                      content_,
                      text_};
@@ -412,6 +428,12 @@ void SequentialRecommender::encode_users(std::span<const UserContext> users, flo
     std::vector<int64_t> inputs(items.end() - keep, items.end());
     if (masked_) inputs.push_back(net_->mask());
     auto len = static_cast<int64_t>(inputs.size());
+    torch::Tensor times;  // undefined: no times given, every gap reads as 0
+    if (users[u].times.size() == items.size() && keep > 0) {
+      std::vector<int64_t> t(users[u].times.end() - keep, users[u].times.end());
+      if (masked_) t.push_back(t.back());
+      times = to_tensor(t, device).view({1, len});
+    }
     if (len == 0) {
       std::fill(out + u * d, out + (u + 1) * d, 0.0f);
       continue;
@@ -421,7 +443,7 @@ void SequentialRecommender::encode_users(std::span<const UserContext> users, flo
       positions[j] = input_position(j, len, options_.positions == "oldest");
     auto h = net_->encode(to_tensor(inputs, device).view({1, len}),
                           to_tensor(positions, device).view({1, len}),
-                          to_tensor(std::vector<int64_t>{len}, device), nullptr);
+                          to_tensor(std::vector<int64_t>{len}, device), times, nullptr);
     auto last = h.select(1, len - 1).to(torch::kCPU).contiguous();
     std::memcpy(out + u * d, last.data_ptr<float>(), static_cast<size_t>(d) * sizeof(float));
   }

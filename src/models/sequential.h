@@ -58,10 +58,21 @@ struct SequentialOptions {
   // Learned positions count back from the newest input (SASRec's layout, and BSARec's) or
   // from the oldest ("oldest": the position a prefix is trained at is the one it is read at).
   std::string positions = "newest";
+  // Next-item models: what a training sample is. "windows": a history window whose every
+  // position predicts the next item (one encoding per window); "prefixes": each target with
+  // the max_len items before it, predicted from the newest input only (models/train/
+  // sequence_batches.h, prefix_windows), as BSARec and its kin train. Prefixes read every
+  // target as scoring reads a user, at up to max_len times the encoding work: meant for short
+  // histories (Amazon-like data), where that work is small next to the softmax.
+  std::string samples = "windows";
   // Attention models: the BSARec frequency branch mixed into each block with this weight
   // (0 = off), keeping the lowest filter_cutoff / 2 + 1 frequencies (models/train/sequence_net.h).
   double filter_alpha = 0.0;
   int64_t filter_cutoff = 5;
+  // HSTU: a learned attention bias on the time between each input and the newest one it
+  // attends from (log2 buckets of seconds), read from the events' times. At scoring the
+  // context's times are used; a context without times reads every gap as 0.
+  bool time_bias = false;
   // Next-item models: generative augmentation (models/sequence_augment.h). With augment > 0
   // the model is trained, continues every history of at most augment_max_history items by
   // `augment` items sampled at augment_temperature, and is trained again from scratch on the

@@ -140,5 +140,36 @@ TEST(SequenceBatch, WeightZeroItemsAreContextOnlyAndOtherTargetsCarryTheirWeight
   EXPECT_EQ(b.n_targets, 3);
 }
 
+TEST(PrefixWindows, EveryWeightedTargetGetsItsOwnWindowEndingAtIt) {
+  SequenceWindows w = sequence_windows(three_users(), 100);  // whole histories
+  SequenceWindows generated;
+  generated.items = {7, 8, 4};
+  generated.offsets = {0, 3};
+  generated.weights = {0.0f, 0.0f, 0.5f};  // only 4 is a target
+  append_windows(w, generated);
+  auto p = prefix_windows(w, 3);
+  ASSERT_EQ(p.size(), 6 + 1 + 1);  // u0's targets 1..6, u1's 8, the generated 4
+  ASSERT_EQ(p.weights.size(), p.items.size());
+  std::vector<std::vector<int32_t>> got;
+  for (int64_t k = 0; k < p.size(); ++k) got.emplace_back(p.window(k).begin(), p.window(k).end());
+  EXPECT_EQ(got[0], (std::vector<int32_t>{0, 1}));
+  EXPECT_EQ(got[2], (std::vector<int32_t>{0, 1, 2, 3}));
+  EXPECT_EQ(got[5], (std::vector<int32_t>{3, 4, 5, 6}));  // at most max_len before the target
+  EXPECT_EQ(got[7], (std::vector<int32_t>{7, 8, 4}));
+
+  WindowTask task;
+  task.pad = 10;
+  task.from_oldest = false;
+  SampleRng rng(1);
+  std::vector<int64_t> ids = {5, 7};
+  auto b = make_sequence_batch(p, ids, task, rng);
+  ASSERT_EQ(b.width, 3);
+  // Only the newest input of each row predicts, at position 0 as in scoring.
+  EXPECT_EQ(b.targets, (std::vector<int64_t>{-1, -1, 6, -1, 4, -1}));
+  EXPECT_EQ(b.positions[2], 0);
+  EXPECT_EQ(b.weights[4], 0.5f);
+  EXPECT_EQ(b.n_targets, 2);
+}
+
 }  // namespace
 }  // namespace lmrec

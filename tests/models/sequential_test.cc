@@ -59,16 +59,17 @@ TEST_P(SequenceOrder, PredictsTheNextItemOfACycle) {
 
 INSTANTIATE_TEST_SUITE_P(
     Models, SequenceOrder,
-    ::testing::Values(std::vector<std::string>{"sasrec"},
-                      std::vector<std::string>{"sasrec", "loss=sampled", "negatives=8"},
-                      std::vector<std::string>{"sasrec", "loss=sampled", "negatives=8",
-                                               "sampler=popularity"},
-                      std::vector<std::string>{"sasrec", "loss=bce", "epochs=60"},
-                      std::vector<std::string>{"sasrec", "pretrain_epochs=5"},
-                      std::vector<std::string>{"sasrec", "augment=3", "augment_max_history=8"},
-                      std::vector<std::string>{"hstu"}, std::vector<std::string>{"gru4rec"},
-                      std::vector<std::string>{"lstm", "epochs=80"},
-                      std::vector<std::string>{"bert4rec", "epochs=100", "batch_size=16"}));
+    ::testing::Values(
+        std::vector<std::string>{"sasrec"},
+        std::vector<std::string>{"sasrec", "loss=sampled", "negatives=8"},
+        std::vector<std::string>{"sasrec", "loss=sampled", "negatives=8", "sampler=popularity"},
+        std::vector<std::string>{"sasrec", "loss=bce", "epochs=60"},
+        std::vector<std::string>{"sasrec", "pretrain_epochs=5"},
+        std::vector<std::string>{"sasrec", "augment=3", "augment_max_history=8"},
+        std::vector<std::string>{"sasrec", "samples=prefixes"}, std::vector<std::string>{"hstu"},
+        std::vector<std::string>{"hstu", "time_bias=true"}, std::vector<std::string>{"gru4rec"},
+        std::vector<std::string>{"lstm", "epochs=80"},
+        std::vector<std::string>{"bert4rec", "epochs=100", "batch_size=16"}));
 
 TEST(SequentialOptions, PretrainingNeedsAnAttentionModel) {
   EXPECT_THROW(fitted("gru4rec", {"pretrain_epochs=1"}), ConfigError);
@@ -111,6 +112,63 @@ TEST(Sequential, ContentTowerNeedsCategoriesAndSurvivesSaveLoad) {
   loaded->score({&c, 1}, b.data());
   EXPECT_EQ(a, b);
   EXPECT_EQ(loaded->options().get_string("content", ""), "true");
+}
+
+// Item 0 (a visit's start), an item b, then the target: item 10 when b came within a minute of
+// the start, item 11 when it came a day later. The items alone cannot tell the two apart; the
+// time between them can.
+constexpr int64_t kShortGap = 10, kLongGap = 86'400;
+Dataset time_decides() {
+  std::vector<testing::Event> events;
+  int64_t t = 1'000'000;
+  for (int32_t u = 0; u < 400; ++u, t += 1'000'000) {
+    int32_t b = 1 + u % 9;
+    bool soon = (u / 9) % 2 == 0;
+    int64_t gap = soon ? kShortGap : kLongGap;
+    events.push_back({u, 0, t});
+    events.push_back({u, b, t + gap});
+    events.push_back({u, soon ? 10 : 11, t + gap + 5});
+  }
+  return testing::make_dataset(400, 12, events);
+}
+
+int time_hits(const Recommender& model) {
+  int correct = 0;
+  for (int32_t b = 1; b < 10; ++b)
+    for (int64_t gap : {kShortGap, kLongGap}) {
+      UserContext c;
+      c.items = {0, b};
+      c.times = {500, 500 + gap};
+      auto top = model.recommend(c, 1);
+      correct += !top.empty() && top[0].item == (gap == kShortGap ? 10 : 11);
+    }
+  return correct;
+}
+
+TEST(Hstu, TimeBiasReadsTheGapsBetweenEventsAndSurvivesSaveLoad) {
+  std::unique_ptr<Recommender> models[2];
+  for (bool time : {false, true}) {
+    Options o;
+    for (const char* kv : {"hidden=16", "layers=1", "heads=1", "epochs=40", "learning_rate=0.01",
+                           "batch_size=32", "dropout=0", "patience=0"})
+      o.set(kv);
+    o.set("time_bias", time ? "true" : "false");
+    models[time] = make_recommender("hstu", o);
+    NullProgress quiet;
+    FitContext ctx;
+    ctx.progress = &quiet;
+    models[time]->fit(time_decides(), ctx);
+  }
+  EXPECT_LE(time_hits(*models[0]), 9);  // the same items give the same answer for both gaps
+  EXPECT_GE(time_hits(*models[1]), 17);
+  std::string dir = testing::temp_dir("hstu-time");
+  save_model(*models[1], dir, {});
+  auto loaded = load_model(dir);
+  EXPECT_EQ(loaded->options().get_string("time_bias", ""), "true");
+  EXPECT_EQ(time_hits(*loaded), time_hits(*models[1]));
+  Options sasrec;
+  sasrec.set("time_bias", "true");
+  EXPECT_THROW(make_recommender("sasrec", sasrec), ConfigError);
 }
 
 TEST(Sequential, EncodedUsersTimesItemVectorsAreTheScores) {

@@ -16,6 +16,7 @@ constexpr double kNewestOnly = 1.0 / 11.0;
 SequenceWindows sequence_windows(const Dataset& data, int64_t max_len) {
   SequenceWindows w;
   w.offsets.push_back(0);
+  bool times = static_cast<int64_t>(data.rows.time.size()) == data.n_interactions();
   for (int32_t u = 0; u < data.n_users(); ++u) {
     auto items = data.user_items(u);
     auto n = static_cast<int64_t>(items.size());
@@ -24,10 +25,36 @@ SequenceWindows sequence_windows(const Dataset& data, int64_t max_len) {
       spans.emplace_back(std::max<int64_t>(0, end - max_len - 1), end);
     for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
       w.items.insert(w.items.end(), items.begin() + it->first, items.begin() + it->second);
+      auto first = data.rows.time.begin() + data.user_begin(u);
+      if (times) w.times.insert(w.times.end(), first + it->first, first + it->second);
       w.offsets.push_back(static_cast<int64_t>(w.items.size()));
     }
   }
   return w;
+}
+
+SequenceWindows prefix_windows(const SequenceWindows& windows, int64_t max_len) {
+  SequenceWindows p;
+  p.offsets.push_back(0);
+  for (int64_t w = 0; w < windows.size(); ++w) {
+    auto items = windows.window(w);
+    auto n = static_cast<int64_t>(items.size());
+    for (int64_t k = 1; k < n; ++k) {
+      auto at = static_cast<size_t>(windows.offsets[w] + k);
+      float weight = windows.weights.empty() ? 1.0f : windows.weights[at];
+      if (weight <= 0.0f) continue;
+      auto begin = std::max<int64_t>(0, k - max_len);
+      p.items.insert(p.items.end(), items.begin() + begin, items.begin() + k + 1);
+      if (!windows.times.empty()) {
+        auto first = windows.times.begin() + windows.offsets[w];
+        p.times.insert(p.times.end(), first + begin, first + k + 1);
+      }
+      p.weights.insert(p.weights.end(), static_cast<size_t>(k - begin), 0.0f);
+      p.weights.push_back(weight);
+      p.offsets.push_back(static_cast<int64_t>(p.items.size()));
+    }
+  }
+  return p;
 }
 
 void append_windows(SequenceWindows& into, const SequenceWindows& more) {
@@ -37,6 +64,13 @@ void append_windows(SequenceWindows& into, const SequenceWindows& more) {
       into.weights.insert(into.weights.end(), more.items.size(), 1.0f);
     else
       into.weights.insert(into.weights.end(), more.weights.begin(), more.weights.end());
+  }
+  if (!into.times.empty() || !more.times.empty()) {
+    into.times.resize(into.items.size(), 0);
+    if (more.times.empty())
+      into.times.insert(into.times.end(), more.items.size(), 0);
+    else
+      into.times.insert(into.times.end(), more.times.begin(), more.times.end());
   }
   auto base = static_cast<int64_t>(into.items.size());
   into.items.insert(into.items.end(), more.items.begin(), more.items.end());
@@ -80,8 +114,10 @@ SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<cons
   b.positions.assign(cells, 0);
   b.targets.assign(cells, -1);
   b.weights.assign(cells, 0.0f);
+  b.times.assign(cells, 0);
   for (int64_t r = 0; r < b.rows; ++r) {
     auto window = windows.window(ids[r]);
+    const int64_t* time = windows.times.empty() ? nullptr : &windows.times[windows.offsets[ids[r]]];
     const float* weight =
         windows.weights.empty() ? nullptr : &windows.weights[windows.offsets[ids[r]]];
     auto len = static_cast<int64_t>(window.size()) - (next ? 1 : 0);
@@ -92,6 +128,7 @@ SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<cons
     bool masked = false, newest_only = !next && rng.uniform() < kNewestOnly;
     for (int64_t j = 0; j < len; ++j) {
       in[j] = window[j];
+      if (time) b.times[static_cast<size_t>(r * b.width + j)] = time[j];
       pos[j] = input_position(j, len, task.from_oldest);
       if (next) {
         tgt[j] = window[j + 1];

@@ -24,6 +24,8 @@ struct SequenceWindows {
   // The loss weight of each item as a target, parallel to `items`; empty = all 1. Weight 0
   // makes an item context only (the observed part of a generated sequence).
   std::vector<float> weights;
+  // Each item's event time, parallel to `items`; empty = none (the time bias then sees gap 0).
+  std::vector<int64_t> times;
   int64_t size() const { return static_cast<int64_t>(offsets.size()) - 1; }
   std::span<const int32_t> window(int64_t w) const {
     return {items.data() + offsets[w], static_cast<size_t>(offsets[w + 1] - offsets[w])};
@@ -35,7 +37,14 @@ struct SequenceWindows {
 // exactly once. Histories shorter than two items give no window.
 SequenceWindows sequence_windows(const Dataset& data, int64_t max_len);
 
-// Appends the windows of `more` to `into`, keeping the weights of both (1 where absent).
+// Every weighted target of `windows` as a window of its own: the target and at most `max_len`
+// items before it, with only the target weighted (its weight in `windows`, 1 where absent).
+// Trained on these, each target is read exactly as at inference (the newest input predicts), at
+// the cost of encoding up to max_len items per target instead of once per window.
+SequenceWindows prefix_windows(const SequenceWindows& windows, int64_t max_len);
+
+// Appends the windows of `more` to `into`, keeping the weights of both (1 where absent) and
+// the times (0 where absent).
 void append_windows(SequenceWindows& into, const SequenceWindows& more);
 
 // One batch, host side, in the int64 layout torch reads in place. All arrays are [rows × width].
@@ -45,6 +54,7 @@ struct SequenceBatch {
   std::vector<int64_t> positions;  // see WindowTask::from_oldest; 0 on padding
   std::vector<int64_t> targets;    // the item to predict at each input; -1 = none
   std::vector<float> weights;      // each target's loss weight; 0 where there is none
+  std::vector<int64_t> times;      // each input's event time; 0 on padding and without times
   std::vector<int64_t> lengths;    // [rows]
   int64_t n_targets = 0;
 };

@@ -128,7 +128,7 @@ void init_parameters(SequenceNet& net, uint64_t seed) {
   for (auto& item : net.named_parameters()) {
     auto& t = item.value();
     const auto& name = item.key();
-    if (name.ends_with("rab")) {
+    if (name.ends_with("rab") || name.ends_with("rab_time")) {
       t.zero_();  // relative-position biases start neutral
     } else if (name.ends_with("sqrt_beta")) {
       t.normal_(0, 1, gen);

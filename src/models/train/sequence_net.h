@@ -36,9 +36,12 @@ class SequenceNet : public torch::nn::Module {
   bool has_text() const { return text_projection.defined(); }
   // [n_items] bool, true for the items without an ID embedding; undefined without text.
   torch::Tensor text_only_items() const;
-  // Hidden states [B × L × D]; `noise` turns dropout on (training) and feeds it.
+  // Hidden states [B × L × D] of `inputs` [B × L] at `positions` [B × L], rows of `lengths`
+  // [B]; `times` [B × L] (event times, optional) feed a time bias where the network has one.
+  // `noise` turns dropout on (training) and feeds it.
   virtual torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
-                               const torch::Tensor& lengths, at::Generator* noise) = 0;
+                               const torch::Tensor& lengths, const torch::Tensor& times,
+                               at::Generator* noise) = 0;
   // Switches attention between causal and bidirectional (masked-item pretraining of a causal
   // model); false when the network has no such switch.
   virtual bool set_causal(bool) { return false; }

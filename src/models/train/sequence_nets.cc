@@ -43,7 +43,8 @@ class TransformerNet : public SequenceNet {
     init_parameters(*this, s.seed);
   }
   torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
-                       const torch::Tensor& lengths, at::Generator* noise) override {
+                       const torch::Tensor& lengths, const torch::Tensor&,
+                       at::Generator* noise) override {
     auto x = input_(*this, inputs, positions, p_, noise);
     int64_t l = inputs.size(1);
     // Rows are left-aligned, so a causal query never reaches padding.
@@ -66,6 +67,8 @@ class TransformerNet : public SequenceNet {
 
 struct HstuBlockImpl : torch::nn::Module {
   HstuBlockImpl(const SequenceNetShape& s) : heads(s.heads), span(s.positions - 1) {
+    if (s.time_buckets > 0)
+      rab_time = register_parameter("rab_time", torch::zeros({s.heads, s.time_buckets}));
     norm_in =
         register_module("norm_in", torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
     norm_attn =
@@ -76,8 +79,9 @@ struct HstuBlockImpl : torch::nn::Module {
   }
   // x [B × L × D]; causal with left-aligned rows. The attention weights are SiLU(qk + bias)
   // divided by the longest input length, a constant, so that a row's output does not depend
-  // on how much padding follows it.
-  torch::Tensor forward(const torch::Tensor& x, double p, at::Generator* noise) {
+  // on how much padding follows it. `gaps` [B × L × L]: time-bias rows (with rab_time).
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& gaps, double p,
+                        at::Generator* noise) {
     int64_t b = x.size(0), l = x.size(1), d = x.size(2), dh = d / heads;
     auto parts = torch::silu(uvqk(norm_in(x))).chunk(4, -1);
     auto split = [&](const torch::Tensor& t) { return t.view({b, l, heads, dh}).transpose(1, 2); };
@@ -85,6 +89,9 @@ struct HstuBlockImpl : torch::nn::Module {
     auto ids = torch::arange(l, torch::TensorOptions().dtype(torch::kLong).device(x.device()));
     auto distance = (ids.unsqueeze(1) - ids.unsqueeze(0)).clamp(0, span);  // [L × L]
     auto bias = rab.index_select(1, distance.reshape(-1)).view({heads, l, l});
+    if (rab_time.defined())  // [H × B × L × L] -> [B × H × L × L]
+      bias =
+          bias + rab_time.index_select(1, gaps.reshape(-1)).view({heads, b, l, l}).transpose(0, 1);
     auto causal = torch::ones({l, l}, x.options()).tril();
     auto weights = torch::silu(torch::matmul(q, k.transpose(-2, -1)) + bias) * causal *
                    (1.0 / static_cast<double>(span + 1));
@@ -94,13 +101,21 @@ struct HstuBlockImpl : torch::nn::Module {
   int64_t heads, span;
   torch::nn::LayerNorm norm_in{nullptr}, norm_attn{nullptr};
   torch::nn::Linear uvqk{nullptr}, out{nullptr};
-  torch::Tensor rab;
+  torch::Tensor rab, rab_time;
 };
 TORCH_MODULE(HstuBlock);
 
+// The time-bias row of every (query, key) pair: floor(log2(query time − key time)) in seconds,
+// gaps under two seconds (and missing times) in row 0, the longest in the last row.
+torch::Tensor time_gap_buckets(const torch::Tensor& times, int64_t rows) {
+  auto gaps = (times.unsqueeze(2) - times.unsqueeze(1)).clamp_min(1).to(torch::kDouble);
+  return gaps.log2().floor().clamp(0, static_cast<double>(rows - 1)).to(torch::kLong);
+}
+
 class HstuNet : public SequenceNet {
  public:
-  explicit HstuNet(const SequenceNetShape& s) : SequenceNet(s), input_(*this, s), p_(s.dropout) {
+  explicit HstuNet(const SequenceNetShape& s)
+      : SequenceNet(s), input_(*this, s), p_(s.dropout), time_buckets_(s.time_buckets) {
     for (int64_t l = 0; l < s.layers; ++l)
       blocks_.push_back(register_module("block" + std::to_string(l), HstuBlock(s)));
     final_norm_ = register_module("final_norm",
@@ -108,15 +123,20 @@ class HstuNet : public SequenceNet {
     init_parameters(*this, s.seed);
   }
   torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
-                       const torch::Tensor&, at::Generator* noise) override {
+                       const torch::Tensor&, const torch::Tensor& times,
+                       at::Generator* noise) override {
     auto x = input_(*this, inputs, positions, p_, noise);
-    for (auto& block : blocks_) x = block->forward(x, p_, noise);
+    torch::Tensor gaps;
+    if (time_buckets_ > 0)
+      gaps = time_gap_buckets(times.defined() ? times : torch::zeros_like(inputs), time_buckets_);
+    for (auto& block : blocks_) x = block->forward(x, gaps, p_, noise);
     return final_norm_(x);
   }
 
  private:
   PositionalInput input_;
   double p_;
+  int64_t time_buckets_;
   std::vector<HstuBlock> blocks_;
   torch::nn::LayerNorm final_norm_{nullptr};
 };
@@ -138,7 +158,7 @@ class RnnNet : public SequenceNet {
   }
   // Rows are left-aligned, so the state at a real position has never seen padding.
   torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor&, const torch::Tensor&,
-                       at::Generator* noise) override {
+                       const torch::Tensor&, at::Generator* noise) override {
     auto x = dropout(F::embedding(inputs, item_table()), p_, noise);
     auto h = lstm_ ? std::get<0>(lstm_layer_->forward(x)) : std::get<0>(gru_layer_->forward(x));
     return dropout(h, p_, noise);

@@ -35,6 +35,9 @@ struct SequenceNetShape {
   // Frequency branch of the attention blocks (see FrequencyFilter); 0 = attention only.
   double filter_alpha = 0.0;
   int64_t filter_cutoff = 5;
+  // HSTU: rows of the learned bias on the time gap between query and key, bucketed by
+  // floor(log2(seconds)); 0 = none.
+  int64_t time_buckets = 0;
   uint64_t seed = 0;
   ItemContent content;
   ItemText text;
@@ -44,7 +47,8 @@ struct SequenceNetShape {
 // the non-padding positions (BERT4Rec).
 std::shared_ptr<SequenceNet> make_transformer_net(const SequenceNetShape& shape, bool causal);
 // HSTU blocks (Zhai et al., 2024): pointwise SiLU attention with a learned relative-position
-// bias, gated by a fourth projection, no feed-forward layer.
+// bias (and relative-time bias with shape.time_buckets), gated by a fourth projection, no
+// feed-forward layer.
 std::shared_ptr<SequenceNet> make_hstu_net(const SequenceNetShape& shape);
 // A GRU or LSTM over the item embeddings (GRU4Rec; the LSTM sequence tower).
 std::shared_ptr<SequenceNet> make_rnn_net(const SequenceNetShape& shape, bool lstm);
