@@ -6,7 +6,9 @@ namespace lmrec {
 
 SequentialOptions SasRecOptions::defaults() {
   SequentialOptions o;
-  // The defaults: two blocks of width 64 over the 50 newest items, dropout 0.3.
+  // The defaults: two blocks of width 64 over the 50 newest items, dropout 0.3, prefix samples
+  // where they pay (see SequentialOptions::samples).
+  o.samples = "auto";
   return o;
 }
 

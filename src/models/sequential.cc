@@ -171,6 +171,20 @@ class SequenceTask : public TrainTask {
   int64_t targets_ = 0;
 };
 
+// samples=auto: prefixes where the encoding work they add (every target re-reads up to max_len
+// items, ~12·hidden² multiply-adds per item and layer) is at most twice the softmax work of the
+// targets (n_items·hidden each): short histories over large catalogues, as in Amazon's data.
+bool prefixes_pay(const Dataset& data, const SequentialOptions& o) {
+  double extra = 0, targets = 0;
+  for (int32_t u = 0; u < data.n_users(); ++u) {
+    int64_t n = data.user_count(u);
+    for (int64_t k = 1; k < n; ++k, ++targets) extra += static_cast<double>(std::min(k, o.max_len));
+    extra -= static_cast<double>(std::max<int64_t>(n - 1, 0));  // what windows read anyway
+  }
+  auto encode = extra * static_cast<double>(o.layers) * 12.0 * static_cast<double>(o.hidden);
+  return targets > 0 && encode <= 2.0 * targets * static_cast<double>(data.n_items());
+}
+
 ItemContent item_content(const Dataset& data, const std::string& model) {
   ItemContent c;
   c.n_categories = data.catalogue.category_names.size();
@@ -271,7 +285,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   if (o.negatives <= 0) LMREC_THROW(ConfigError, model + ": negatives must be > 0");
   check_choice(model, "loss", o.loss, {"ce", "sampled", "bce"});
   check_choice(model, "sampler", o.sampler, {"uniform", "popularity"});
-  check_choice(model, "samples", o.samples, {"windows", "prefixes"});
+  check_choice(model, "samples", o.samples, {"auto", "windows", "prefixes"});
   check_choice(model, "positions", o.positions, {"oldest", "newest"});
   return o;
 }
@@ -321,11 +335,12 @@ void SequentialRecommender::fit(const Dataset& data, const FitContext& ctx) {
   content_ = options_.content ? item_content(data, name_) : ItemContent{};
   text_ = options_.text ? item_text(data, options_.text_encoder, ctx, name_) : ItemText{};
   popularity_ = log_popularity(data);
+  prefixes_ = !masked_ && (options_.samples == "prefixes" ||
+                           (options_.samples == "auto" && prefixes_pay(data, options_)));
   // Prefix samples are cut from whole histories, so each target keeps max_len items of context.
-  bool prefixes = !masked_ && options_.samples == "prefixes";
   int64_t window = options_.max_len + (masked_ ? 0 : 1);
   auto windows =
-      sequence_windows(data, prefixes ? std::numeric_limits<int32_t>::max() : window - 1);
+      sequence_windows(data, prefixes_ ? std::numeric_limits<int32_t>::max() : window - 1);
   try {
     auto teacher = augment_teacher(data);
     if (!teacher) fit_windows(data, windows, ctx, "");
@@ -362,9 +377,8 @@ void SequentialRecommender::fit_windows(const Dataset& data, const SequenceWindo
   net_ = net;  // validation scores through this object from here on
   n_items_ = data.n_items();
   if (options_.pretrain_epochs > 0) pretrain(*net, data, ctx);
-  bool prefixes = !masked_ && options_.samples == "prefixes";
   SequenceTask task(*net, options_, masked_,
-                    prefixes ? prefix_windows(windows, options_.max_len) : windows, popularity_,
+                    prefixes_ ? prefix_windows(windows, options_.max_len) : windows, popularity_,
                     device, [this] { refresh_item_vectors(); });
   TrainOptions o = options_.train;
   if (!stage.empty() && !o.checkpoint_dir.empty()) o.checkpoint_dir += "/" + stage;

@@ -62,8 +62,9 @@ struct SequentialOptions {
   // position predicts the next item (one encoding per window); "prefixes": each target with
   // the max_len items before it, predicted from the newest input only (models/train/
   // sequence_batches.h, prefix_windows), as BSARec and its kin train. Prefixes read every
-  // target as scoring reads a user, at up to max_len times the encoding work: meant for short
-  // histories (Amazon-like data), where that work is small next to the softmax.
+  // target as scoring reads a user, at up to max_len times the encoding work; "auto" takes
+  // them where that work stays within twice the softmax's (short histories, large catalogues,
+  // as in Amazon's data) and windows elsewhere.
   std::string samples = "windows";
   // Attention models: the BSARec frequency branch mixed into each block with this weight
   // (0 = off), keeping the lowest filter_cutoff / 2 + 1 frequencies (models/train/sequence_net.h).
@@ -132,6 +133,7 @@ class SequentialRecommender : public Recommender {
   std::string name_;
   SequentialOptions options_;
   bool masked_;
+  bool prefixes_ = false;  // training samples of the current fit (options_.samples resolved)
   int32_t n_items_ = 0;
   std::shared_ptr<SequenceNet> net_;  // null until fitted or loaded
   std::vector<float> item_vectors_;   // [n_items × hidden], copied out after training
