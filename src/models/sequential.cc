@@ -255,8 +255,8 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   o.text_encoder.cache = options.get_string("cache", o.text_encoder.cache);
   o.positions = options.get_string("positions", o.positions);
   o.filter_alpha = options.get_double("filter_alpha", o.filter_alpha);
-  o.time_bias = options.get_bool("time_bias", o.time_bias);
   o.filter_cutoff = options.get_int("filter_cutoff", o.filter_cutoff);
+  o.time_bias = options.get_bool("time_bias", o.time_bias);
   if (!(o.filter_alpha >= 0 && o.filter_alpha <= 1))
     LMREC_THROW(ConfigError, model + ": filter_alpha must be in [0, 1]");
   if (o.filter_cutoff < 1) LMREC_THROW(ConfigError, model + ": filter_cutoff must be >= 1");

@@ -25,8 +25,10 @@ SequenceWindows sequence_windows(const Dataset& data, int64_t max_len) {
       spans.emplace_back(std::max<int64_t>(0, end - max_len - 1), end);
     for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
       w.items.insert(w.items.end(), items.begin() + it->first, items.begin() + it->second);
-      auto first = data.rows.time.begin() + data.user_begin(u);
-      if (times) w.times.insert(w.times.end(), first + it->first, first + it->second);
+      if (times) {
+        auto first = data.rows.time.begin() + data.user_begin(u);
+        w.times.insert(w.times.end(), first + it->first, first + it->second);
+      }
       w.offsets.push_back(static_cast<int64_t>(w.items.size()));
     }
   }
