@@ -5,6 +5,7 @@
 #include "core/errors.h"
 #include "models/bert4rec.h"
 #include "models/bpr.h"
+#include "models/bsarec.h"
 #include "models/ease.h"
 #include "models/gru4rec.h"
 #include "models/hstu.h"
@@ -46,6 +47,7 @@ const std::vector<std::pair<std::string, Factory>>& models() {
       {"multdae", factory<MultDaeRecommender, MultDaeOptions>()},
       {"semantic", factory<SemanticRecommender, SemanticOptions>()},
       {"sasrec", factory<SasRecRecommender, SasRecOptions>()},
+      {"bsarec", factory<BsaRecRecommender, BsaRecOptions>()},
       {"bert4rec", factory<Bert4RecRecommender, Bert4RecOptions>()},
       {"hstu", factory<HstuRecommender, HstuOptions>()},
       {"gru4rec", factory<Gru4RecRecommender, Gru4RecOptions>()},

@@ -76,11 +76,14 @@ class NegativeSampler {
 
 class SequenceTask : public TrainTask {
  public:
-  SequenceTask(SequenceNet& net, const SequentialOptions& o, bool masked, SequenceWindows windows,
-               const std::vector<float>& log_counts, torch::Device device,
+  // newest_only: each window's one target follows its newest input (prefix windows), so only
+  // that state is computed.
+  SequenceTask(SequenceNet& net, const SequentialOptions& o, bool masked, bool newest_only,
+               SequenceWindows windows, const std::vector<float>& log_counts, torch::Device device,
                std::function<void()> on_weights)
       : net_(net),
         o_(o),
+        newest_only_(newest_only),
         windows_(std::move(windows)),
         sampler_(log_counts, o.sampler == "popularity"),
         device_(device),
@@ -111,11 +114,19 @@ class SequenceTask : public TrainTask {
     auto positions = to_tensor(b.positions, device_).view(shape);
     auto targets = to_tensor(b.targets, device_);
     auto times = to_tensor(b.times, device_).view(shape);
-    auto hidden = net_.encode(inputs, positions, to_tensor(b.lengths, device_), times, &noise_);
+    auto lengths = to_tensor(b.lengths, device_);
+    torch::Tensor weights;  // undefined: every target weighs 1
+    if (!windows_.weights.empty()) weights = to_tensor(b.weights, device_);
+    if (newest_only_) {
+      auto newest = (lengths - 1).unsqueeze(1);
+      auto h = net_.encode_newest(inputs, positions, lengths, times, &noise_);
+      if (weights.defined()) weights = weights.view(shape).gather(1, newest).squeeze(1);
+      return loss(h, targets.view(shape).gather(1, newest).squeeze(1), weights);
+    }
+    auto hidden = net_.encode(inputs, positions, lengths, times, &noise_);
     auto where = targets.ge(0).nonzero().squeeze(1);
     auto h = hidden.reshape({-1, net_.hidden()}).index_select(0, where);
-    torch::Tensor weights;  // undefined: every target weighs 1
-    if (!windows_.weights.empty()) weights = to_tensor(b.weights, device_).index_select(0, where);
+    if (weights.defined()) weights = weights.index_select(0, where);
     return loss(h, targets.index_select(0, where), weights);
   }
   int64_t epoch_samples() const override { return targets_; }
@@ -160,6 +171,7 @@ class SequenceTask : public TrainTask {
 
   SequenceNet& net_;
   const SequentialOptions& o_;
+  bool newest_only_;
   SequenceWindows windows_;
   NegativeSampler sampler_;
   WindowTask task_;
@@ -226,7 +238,8 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   auto known = TrainOptions::keys();
   known.insert({"hidden", "layers", "heads", "max_len", "dropout"});
   known.insert("mask_probability");
-  known.insert({"content", "positions", "filter_alpha", "filter_cutoff"});
+  known.insert({"content", "positions", "filter_alpha", "filter_cutoff", "norm"});
+  known.insert("attention_dropout");
   known.insert({"text", "text_id_dropout", "encoder", "model_dir", "cache"});
   if (model == "hstu") known.insert("time_bias");
   if (!masked)
@@ -257,6 +270,10 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   o.filter_alpha = options.get_double("filter_alpha", o.filter_alpha);
   o.filter_cutoff = options.get_int("filter_cutoff", o.filter_cutoff);
   o.time_bias = options.get_bool("time_bias", o.time_bias);
+  o.norm = options.get_string("norm", o.norm);
+  o.attention_dropout = options.get_double("attention_dropout", o.attention_dropout);
+  if (!(o.attention_dropout >= 0 && o.attention_dropout < 1))
+    LMREC_THROW(ConfigError, model + ": attention_dropout must be in [0, 1)");
   if (!(o.filter_alpha >= 0 && o.filter_alpha <= 1))
     LMREC_THROW(ConfigError, model + ": filter_alpha must be in [0, 1]");
   if (o.filter_cutoff < 1) LMREC_THROW(ConfigError, model + ": filter_cutoff must be >= 1");
@@ -287,6 +304,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   check_choice(model, "sampler", o.sampler, {"uniform", "popularity"});
   check_choice(model, "samples", o.samples, {"auto", "windows", "prefixes"});
   check_choice(model, "positions", o.positions, {"oldest", "newest"});
+  check_choice(model, "norm", o.norm, {"pre", "post"});
   return o;
 }
 
@@ -307,6 +325,8 @@ Options SequentialOptions::to_options(bool masked) const {
   o.set("positions", positions);
   o.set("filter_alpha", format_option(filter_alpha));
   o.set("filter_cutoff", std::to_string(filter_cutoff));
+  o.set("norm", norm);
+  o.set("attention_dropout", format_option(attention_dropout));
   if (time_bias) o.set("time_bias", format_option(time_bias));
   if (!masked) {
     o.set("pretrain_epochs", std::to_string(pretrain_epochs));
@@ -377,7 +397,7 @@ void SequentialRecommender::fit_windows(const Dataset& data, const SequenceWindo
   net_ = net;  // validation scores through this object from here on
   n_items_ = data.n_items();
   if (options_.pretrain_epochs > 0) pretrain(*net, data, ctx);
-  SequenceTask task(*net, options_, masked_,
+  SequenceTask task(*net, options_, masked_, prefixes_,
                     prefixes_ ? prefix_windows(windows, options_.max_len) : windows, popularity_,
                     device, [this] { refresh_item_vectors(); });
   TrainOptions o = options_.train;
@@ -401,8 +421,8 @@ void SequentialRecommender::pretrain(SequenceNet& net, const Dataset& data, cons
   o.checkpoint_dir.clear(), o.log_path.clear();
   FitContext quiet = ctx;
   quiet.validate = nullptr;  // scoring is next-item; the masked task has no validation here
-  SequenceTask task(net, options_, true, sequence_windows(data, options_.max_len - 1), popularity_,
-                    net.table.device(), [] {});
+  SequenceTask task(net, options_, true, false, sequence_windows(data, options_.max_len - 1),
+                    popularity_, net.table.device(), [] {});
   train(task, o, quiet, *this, name_ + " pretraining",
         run_signature(name_ + "-pretrain", options(), data.fingerprint()));
   net.set_causal(true);
@@ -416,6 +436,8 @@ SequenceNetShape SequentialRecommender::shape(int64_t n_items) const {
                      o.heads,
                      o.max_len + 1,
                      o.dropout,
+                     o.norm == "post",
+                     o.attention_dropout,
                      o.filter_alpha,
                      o.filter_cutoff,
                      o.time_bias ? kTimeBuckets : 0,
@@ -455,10 +477,10 @@ void SequentialRecommender::encode_users(std::span<const UserContext> users, flo
     std::vector<int64_t> positions(static_cast<size_t>(len));
     for (int64_t j = 0; j < len; ++j)
       positions[j] = input_position(j, len, options_.positions == "oldest");
-    auto h = net_->encode(to_tensor(inputs, device).view({1, len}),
-                          to_tensor(positions, device).view({1, len}),
-                          to_tensor(std::vector<int64_t>{len}, device), times, nullptr);
-    auto last = h.select(1, len - 1).to(torch::kCPU).contiguous();
+    auto h = net_->encode_newest(to_tensor(inputs, device).view({1, len}),
+                                 to_tensor(positions, device).view({1, len}),
+                                 to_tensor(std::vector<int64_t>{len}, device), times, nullptr);
+    auto last = h.to(torch::kCPU).contiguous();
     std::memcpy(out + u * d, last.data_ptr<float>(), static_cast<size_t>(d) * sizeof(float));
   }
 }

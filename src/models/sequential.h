@@ -70,6 +70,11 @@ struct SequentialOptions {
   // (0 = off), keeping the lowest filter_cutoff / 2 + 1 frequencies (models/train/sequence_net.h).
   double filter_alpha = 0.0;
   int64_t filter_cutoff = 5;
+  // Attention models: LayerNorm before each sublayer ("pre") or after each residual sum and on
+  // the input embeddings, with N(0, 0.02) initial weights ("post", the layout of SASRec's and
+  // BSARec's reference code); and dropout on the attention weights.
+  std::string norm = "pre";
+  double attention_dropout = 0.0;
   // HSTU: a learned attention bias on the time between each input and the newest one it
   // attends from (log2 buckets of seconds), read from the events' times. At scoring the
   // context's times are used; a context without times reads every gap as 0.

@@ -66,9 +66,11 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"sasrec", "loss=bce", "epochs=60"},
         std::vector<std::string>{"sasrec", "pretrain_epochs=5"},
         std::vector<std::string>{"sasrec", "augment=3", "augment_max_history=8"},
-        std::vector<std::string>{"sasrec", "samples=prefixes"}, std::vector<std::string>{"hstu"},
-        std::vector<std::string>{"hstu", "time_bias=true"}, std::vector<std::string>{"gru4rec"},
-        std::vector<std::string>{"lstm", "epochs=80"},
+        std::vector<std::string>{"sasrec", "samples=prefixes"},
+        std::vector<std::string>{"sasrec", "norm=post", "attention_dropout=0.1",
+                                 "filter_alpha=0.5"},
+        std::vector<std::string>{"hstu"}, std::vector<std::string>{"hstu", "time_bias=true"},
+        std::vector<std::string>{"gru4rec"}, std::vector<std::string>{"lstm", "epochs=80"},
         std::vector<std::string>{"bert4rec", "epochs=100", "batch_size=16"}));
 
 TEST(SequentialOptions, PretrainingNeedsAnAttentionModel) {
@@ -86,6 +88,14 @@ TEST(SequentialOptions, HiddenMustSplitIntoHeads) {
   Options hinge;
   hinge.set("loss", "hinge");
   EXPECT_THROW(make_recommender("sasrec", hinge), ConfigError);
+  Options mid;
+  mid.set("norm", "mid");
+  EXPECT_THROW(make_recommender("sasrec", mid), ConfigError);
+}
+
+TEST(SequentialOptions, LayerNormLayoutIsForAttentionBlocks) {
+  EXPECT_THROW(fitted("hstu", {"norm=post"}), ConfigError);
+  EXPECT_THROW(fitted("gru4rec", {"attention_dropout=0.1"}), ConfigError);
 }
 
 TEST(Sequential, ContentTowerNeedsCategoriesAndSurvivesSaveLoad) {

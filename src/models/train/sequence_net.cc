@@ -46,6 +46,17 @@ torch::Tensor SequenceNet::text_only_items() const {
   return has_id_.narrow(0, 0, n_items_).squeeze(1).eq(0);
 }
 
+torch::Tensor SequenceNet::encode_newest(const torch::Tensor& inputs,
+                                         const torch::Tensor& positions,
+                                         const torch::Tensor& lengths, const torch::Tensor& times,
+                                         at::Generator* noise) {
+  return row_at(encode(inputs, positions, lengths, times, noise), lengths - 1).squeeze(1);
+}
+
+torch::Tensor row_at(const torch::Tensor& x, const torch::Tensor& rows) {
+  return x.gather(1, rows.view({-1, 1, 1}).expand({x.size(0), 1, x.size(2)}));
+}
+
 torch::Tensor dropout(const torch::Tensor& x, double p, at::Generator* noise) {
   if (!noise || p <= 0) return x;
   auto keep = torch::empty_like(x).bernoulli_(1.0 - p, *noise);
@@ -89,40 +100,75 @@ torch::Tensor FrequencyFilterImpl::forward(const torch::Tensor& x) {
   return low + sqrt_beta.square() * (x - low);
 }
 
-AttentionBlockImpl::AttentionBlockImpl(int64_t hidden, int64_t heads_, int64_t inner_size,
-                                       double filter_alpha_, int64_t filter_cutoff, int64_t period)
-    : heads(heads_), filter_alpha(filter_alpha_) {
-  if (filter_alpha > 0)
-    filter = register_module("filter", FrequencyFilter(hidden, filter_cutoff, period));
-  norm1 = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden})));
-  norm2 = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({hidden})));
-  qkv = register_module("qkv", torch::nn::Linear(hidden, 3 * hidden));
-  out = register_module("out", torch::nn::Linear(hidden, hidden));
-  inner = register_module("inner", torch::nn::Linear(hidden, inner_size));
-  outer = register_module("outer", torch::nn::Linear(inner_size, hidden));
+torch::Tensor FrequencyFilterImpl::forward_at(const torch::Tensor& x, const torch::Tensor& rows) {
+  auto weights = kernel.to(x.device()).index_select(0, rows).narrow(1, 0, x.size(1));  // [B × L]
+  auto low = torch::bmm(weights.unsqueeze(1), x);
+  return low + sqrt_beta.square() * (row_at(x, rows) - low);
+}
+
+AttentionBlockImpl::AttentionBlockImpl(const AttentionBlockOptions& o) : options(o) {
+  auto layer_norm = [&](const std::string& name) {
+    return register_module(name, torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.hidden})));
+  };
+  if (o.filter_alpha > 0) {
+    filter = register_module("filter", FrequencyFilter(o.hidden, o.filter_cutoff, o.period));
+    if (o.post_norm) norm_filter = layer_norm("norm_filter");
+  }
+  norm1 = layer_norm("norm1");
+  norm2 = layer_norm("norm2");
+  qkv = register_module("qkv", torch::nn::Linear(o.hidden, 3 * o.hidden));
+  out = register_module("out", torch::nn::Linear(o.hidden, o.hidden));
+  inner = register_module("inner", torch::nn::Linear(o.hidden, o.inner));
+  outer = register_module("outer", torch::nn::Linear(o.inner, o.hidden));
+}
+
+torch::Tensor AttentionBlockImpl::attend(const torch::Tensor& zq, const torch::Tensor& z,
+                                         const torch::Tensor& mask, at::Generator* noise) {
+  int64_t b = z.size(0), d = z.size(2), heads = options.heads, dh = d / heads;
+  auto split = [&](const torch::Tensor& t) {
+    return t.view({b, t.size(1), heads, dh}).transpose(1, 2);
+  };
+  torch::Tensor q, k, v;
+  if (zq.is_same(z)) {
+    auto parts = qkv(z).chunk(3, -1);
+    q = parts[0], k = parts[1], v = parts[2];
+  } else {  // fewer queries than keys: project each side with its part of the weights
+    namespace F = torch::nn::functional;
+    q = F::linear(zq, qkv->weight.narrow(0, 0, d), qkv->bias.narrow(0, 0, d));
+    auto kv = F::linear(z, qkv->weight.narrow(0, d, 2 * d), qkv->bias.narrow(0, d, 2 * d));
+    k = kv.narrow(-1, 0, d), v = kv.narrow(-1, d, d);
+  }
+  q = split(q), k = split(k), v = split(v);
+  auto scores = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(dh)));
+  if (mask.defined()) scores = scores + mask;
+  // Off by default: the mask is B·heads·L² draws, which dominates a step at L = 200.
+  auto attention = dropout(torch::softmax(scores, -1), options.attention_dropout, noise);
+  auto context = torch::matmul(attention, v).transpose(1, 2).reshape({b, zq.size(1), d});
+  return out(context);
 }
 
 torch::Tensor AttentionBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& mask,
-                                          double p, at::Generator* noise) {
-  int64_t b = x.size(0), l = x.size(1), d = x.size(2), dh = d / heads;
-  auto split = [&](const torch::Tensor& t) { return t.view({b, l, heads, dh}).transpose(1, 2); };
-  auto z = norm1(x);
-  auto parts = qkv(z).chunk(3, -1);
-  auto q = split(parts[0]), k = split(parts[1]), v = split(parts[2]);
-  auto scores = torch::matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(dh)));
-  if (mask.defined()) scores = scores + mask;
-  // No dropout on the attention weights: its mask is B·heads·L² draws, which dominates a step
-  // at L = 200, while dropout on the embeddings and block outputs regularises as well.
-  auto attention = torch::softmax(scores, -1);
-  auto context = torch::matmul(attention, v).transpose(1, 2).reshape({b, l, d});
-  auto mixed = out(context);
-  if (filter) mixed = (1 - filter_alpha) * mixed + filter_alpha * filter->forward(z);
-  auto h = x + dropout(mixed, p, noise);
-  auto f = outer(dropout(torch::gelu(inner(norm2(h))), p, noise));
-  return h + dropout(f, p, noise);
+                                          double p, at::Generator* noise,
+                                          const torch::Tensor& rows) {
+  auto query = [&](const torch::Tensor& t) { return rows.defined() ? row_at(t, rows) : t; };
+  auto filtered = [&](const torch::Tensor& t) {
+    return rows.defined() ? filter->forward_at(t, rows) : filter->forward(t);
+  };
+  double alpha = options.filter_alpha;
+  if (!options.post_norm) {
+    auto z = norm1(x);
+    auto mixed = attend(query(z), z, mask, noise);
+    if (filter) mixed = (1 - alpha) * mixed + alpha * filtered(z);
+    auto h = query(x) + dropout(mixed, p, noise);
+    return h + dropout(outer(dropout(torch::gelu(inner(norm2(h))), p, noise)), p, noise);
+  }
+  auto xq = query(x);
+  auto h = norm1(xq + dropout(attend(xq, x, mask, noise), p, noise));
+  if (filter) h = (1 - alpha) * h + alpha * norm_filter(xq + dropout(filtered(x), p, noise));
+  return norm2(h + dropout(outer(torch::gelu(inner(h))), p, noise));
 }
 
-void init_parameters(SequenceNet& net, uint64_t seed) {
+void init_parameters(SequenceNet& net, uint64_t seed, double std) {
   torch::NoGradGuard no_grad;
   at::Generator gen = make_generator(seed);
   for (auto& item : net.named_parameters()) {
@@ -132,6 +178,8 @@ void init_parameters(SequenceNet& net, uint64_t seed) {
       t.zero_();  // relative-position biases start neutral
     } else if (name.ends_with("sqrt_beta")) {
       t.normal_(0, 1, gen);
+    } else if (std > 0 && t.dim() >= 2) {
+      t.normal_(0, std, gen);
     } else if (name == "table" || name == "categories") {
       t.normal_(0, 1.0 / std::sqrt(static_cast<double>(t.size(1))), gen);
     } else if (t.dim() >= 2) {

@@ -42,6 +42,11 @@ class SequenceNet : public torch::nn::Module {
   virtual torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
                                const torch::Tensor& lengths, const torch::Tensor& times,
                                at::Generator* noise) = 0;
+  // The hidden state [B × D] at each row's newest input (lengths − 1): what scoring a user and
+  // prefix training read. Attention networks skip the last block's work on the other rows.
+  virtual torch::Tensor encode_newest(const torch::Tensor& inputs, const torch::Tensor& positions,
+                                      const torch::Tensor& lengths, const torch::Tensor& times,
+                                      at::Generator* noise);
   // Switches attention between causal and bidirectional (masked-item pretraining of a causal
   // model); false when the network has no such switch.
   virtual bool set_causal(bool) { return false; }
@@ -55,6 +60,9 @@ class SequenceNet : public torch::nn::Module {
   torch::Tensor content_offsets_, content_ids_;  // [n_items + 2], [entries]
   torch::Tensor text_, has_id_;                  // [n_items + 2 × text dim], [n_items + 2 × 1]
 };
+
+// Row rows[b] of x[b]: [B × L × D], [B] -> [B × 1 × D].
+torch::Tensor row_at(const torch::Tensor& x, const torch::Tensor& rows);
 
 // Inverted dropout drawing its mask from `noise`; the identity when noise is null or p is 0.
 torch::Tensor dropout(const torch::Tensor& x, double p, at::Generator* noise);
@@ -74,34 +82,52 @@ torch::Tensor padding_mask(const torch::Tensor& lengths, int64_t length);
 struct FrequencyFilterImpl : torch::nn::Module {
   FrequencyFilterImpl(int64_t hidden, int64_t cutoff, int64_t period);
   torch::Tensor forward(const torch::Tensor& x);  // [B × L × D] -> [B × L × D], L <= period + 1
+  // Row rows[b] of forward(x)[b] only: [B × L × D], [B] -> [B × 1 × D].
+  torch::Tensor forward_at(const torch::Tensor& x, const torch::Tensor& rows);
 
   torch::Tensor sqrt_beta;  // [D]
   torch::Tensor kernel;     // [period + 1 × period + 1], lower-triangular Toeplitz
 };
 TORCH_MODULE(FrequencyFilter);
 
-// Pre-norm multi-head self-attention + position-wise feed-forward block:
-//   x += drop(attention(LN(x))), x += drop(W2 drop(gelu(W1 LN(x)))).
-// With a frequency branch (filter_alpha > 0), the first step mixes the two as BSARec does:
-//   x += drop((1 − α)·attention(LN(x)) + α·filter(LN(x))).
-struct AttentionBlockImpl : torch::nn::Module {
-  AttentionBlockImpl(int64_t hidden, int64_t heads, int64_t inner, double filter_alpha = 0,
-                     int64_t filter_cutoff = 5, int64_t period = 0);
-  // mask: additive, broadcastable to [B × heads × L × L], or undefined.
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, double p,
-                        at::Generator* noise);
+// Multi-head self-attention + position-wise feed-forward block, pre-norm:
+//   x += drop(attention(LN(x))), x += drop(W2 drop(gelu(W1 LN(x)))),
+// or post-norm (BSARec's layout, without the dropout inside the feed-forward layer):
+//   x = LN(x + drop(attention(x))), x = LN(x + drop(W2 gelu(W1 x))).
+// With a frequency branch (filter_alpha > 0) the first step mixes the two as BSARec does:
+//   pre:  x += drop((1 − α)·attention(LN(x)) + α·filter(LN(x))),
+//   post: x = (1 − α)·LN(x + drop(attention(x))) + α·LN'(x + drop(filter(x))).
+struct AttentionBlockOptions {
+  int64_t hidden = 64, heads = 2, inner = 256;
+  bool post_norm = false;
+  double attention_dropout = 0;
+  double filter_alpha = 0;
+  int64_t filter_cutoff = 5, period = 0;
+};
 
-  int64_t heads;
-  double filter_alpha;
+struct AttentionBlockImpl : torch::nn::Module {
+  explicit AttentionBlockImpl(const AttentionBlockOptions& options);
+  // mask: additive, broadcastable to [B × heads × L × L], or undefined. With `rows` [B], only
+  // row rows[b] of each sequence is computed ([B × 1 × D]), attending to every key the mask
+  // lets through (pass the padding mask).
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, double p,
+                        at::Generator* noise, const torch::Tensor& rows = {});
+
+  AttentionBlockOptions options;
   FrequencyFilter filter{nullptr};
-  torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+  torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr}, norm_filter{nullptr};
   torch::nn::Linear qkv{nullptr}, out{nullptr}, inner{nullptr}, outer{nullptr};
+
+ private:
+  // The queries of `zq` [B × Q × D] attending to the keys and values of `z` [B × L × D].
+  torch::Tensor attend(const torch::Tensor& zq, const torch::Tensor& z, const torch::Tensor& mask,
+                       at::Generator* noise);
 };
 TORCH_MODULE(AttentionBlock);
 
-// Initialises every parameter of `net` from `seed`: matrices Xavier-uniform, vectors
-// (biases) zero, LayerNorm gains one, the frequency branches' √β N(0, 1) (as BSARec), the item
-// table N(0, 1/D) so that the tied scores start near zero.
-void init_parameters(SequenceNet& net, uint64_t seed);
+// Initialises every parameter of `net` from `seed`: vectors (biases) zero, LayerNorm gains one,
+// the frequency branches' √β N(0, 1) (as BSARec); with std = 0, matrices Xavier-uniform and the
+// item table N(0, 1/D) so that the tied scores start near zero, else every matrix N(0, std²).
+void init_parameters(SequenceNet& net, uint64_t seed, double std = 0);
 
 }  // namespace lmrec

@@ -11,46 +11,52 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-// Item embeddings scaled by √D (as in SASRec) plus learned position embeddings, with dropout.
+// Item embeddings scaled by √D (as in SASRec) plus learned position embeddings, with dropout;
+// post-norm networks normalise the sum instead of scaling the items (BSARec's layout).
 class PositionalInput {
  public:
   PositionalInput(SequenceNet& net, const SequenceNetShape& s)
-      : scale_(std::sqrt(double(s.hidden))) {
+      : scale_(s.post_norm ? 1.0 : std::sqrt(double(s.hidden))) {
     positions_ = net.register_parameter("positions", torch::empty({s.positions, s.hidden}));
+    if (s.post_norm)
+      norm_ = net.register_module("input_norm",
+                                  torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
   }
   torch::Tensor operator()(SequenceNet& net, const torch::Tensor& inputs,
                            const torch::Tensor& positions, double p, at::Generator* noise) const {
     auto x = F::embedding(inputs, net.item_table()) * scale_ + F::embedding(positions, positions_);
-    return dropout(x, p, noise);
+    return dropout(norm_ ? norm_(x) : x, p, noise);
   }
 
  private:
   double scale_;
   torch::Tensor positions_;
+  mutable torch::nn::LayerNorm norm_{nullptr};
 };
 
 class TransformerNet : public SequenceNet {
  public:
   TransformerNet(const SequenceNetShape& s, bool causal)
       : SequenceNet(s), input_(*this, s), causal_(causal), p_(s.dropout) {
+    AttentionBlockOptions block{
+        s.hidden,       s.heads,         4 * s.hidden,   s.post_norm, s.attention_dropout,
+        s.filter_alpha, s.filter_cutoff, s.positions - 1};
     for (int64_t l = 0; l < s.layers; ++l)
-      blocks_.push_back(
-          register_module("block" + std::to_string(l),
-                          AttentionBlock(s.hidden, s.heads, 4 * s.hidden, s.filter_alpha,
-                                         s.filter_cutoff, s.positions - 1)));
-    final_norm_ = register_module("final_norm",
-                                  torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
-    init_parameters(*this, s.seed);
+      blocks_.push_back(register_module("block" + std::to_string(l), AttentionBlock(block)));
+    if (!s.post_norm)
+      final_norm_ = register_module("final_norm",
+                                    torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
+    init_parameters(*this, s.seed, s.post_norm ? 0.02 : 0.0);
   }
   torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
                        const torch::Tensor& lengths, const torch::Tensor&,
                        at::Generator* noise) override {
-    auto x = input_(*this, inputs, positions, p_, noise);
-    int64_t l = inputs.size(1);
-    // Rows are left-aligned, so a causal query never reaches padding.
-    auto mask = causal_ ? causal_mask(l, inputs.device()) : padding_mask(lengths, l);
-    for (auto& block : blocks_) x = block->forward(x, mask, p_, noise);
-    return final_norm_(x);
+    return run(inputs, positions, lengths, noise, false);
+  }
+  torch::Tensor encode_newest(const torch::Tensor& inputs, const torch::Tensor& positions,
+                              const torch::Tensor& lengths, const torch::Tensor&,
+                              at::Generator* noise) override {
+    return run(inputs, positions, lengths, noise, true);
   }
   bool set_causal(bool causal) override {
     causal_ = causal;
@@ -58,6 +64,22 @@ class TransformerNet : public SequenceNet {
   }
 
  private:
+  // Every position's state [B × L × D], or only each row's newest [B × D], for which the last
+  // block computes that row alone.
+  torch::Tensor run(const torch::Tensor& inputs, const torch::Tensor& positions,
+                    const torch::Tensor& lengths, at::Generator* noise, bool newest) {
+    auto x = input_(*this, inputs, positions, p_, noise);
+    int64_t l = inputs.size(1);
+    // Rows are left-aligned, so a causal query never reaches padding, and the newest input's
+    // causal keys are exactly the non-padding ones.
+    auto mask = causal_ ? causal_mask(l, inputs.device()) : padding_mask(lengths, l);
+    size_t full = blocks_.size() - (newest ? 1 : 0);
+    for (size_t b = 0; b < full; ++b) x = blocks_[b]->forward(x, mask, p_, noise);
+    if (newest)
+      x = blocks_.back()->forward(x, padding_mask(lengths, l), p_, noise, lengths - 1).squeeze(1);
+    return final_norm_ ? final_norm_(x) : x;
+  }
+
   PositionalInput input_;
   bool causal_;
   double p_;
@@ -177,13 +199,19 @@ std::shared_ptr<SequenceNet> make_transformer_net(const SequenceNetShape& shape,
   return std::make_shared<TransformerNet>(shape, causal);
 }
 
+// The options only the attention blocks read.
+static void check_attention_only(const SequenceNetShape& shape) {
+  LMREC_CHECK(shape.filter_alpha == 0 && !shape.post_norm && shape.attention_dropout == 0,
+              ConfigError, "filter_alpha, norm and attention_dropout apply to sasrec and bert4rec");
+}
+
 std::shared_ptr<SequenceNet> make_hstu_net(const SequenceNetShape& shape) {
-  LMREC_CHECK(shape.filter_alpha == 0, ConfigError, "filter_alpha applies to sasrec and bert4rec");
+  check_attention_only(shape);
   return std::make_shared<HstuNet>(shape);
 }
 
 std::shared_ptr<SequenceNet> make_rnn_net(const SequenceNetShape& shape, bool lstm) {
-  LMREC_CHECK(shape.filter_alpha == 0, ConfigError, "filter_alpha applies to sasrec and bert4rec");
+  check_attention_only(shape);
   return std::make_shared<RnnNet>(shape, lstm);
 }
 

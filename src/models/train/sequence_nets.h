@@ -32,6 +32,11 @@ struct SequenceNetShape {
   int64_t n_items = 0, hidden = 64, layers = 2, heads = 2;
   int64_t positions = 51;  // learned position rows (the longest input)
   double dropout = 0.0;
+  // Attention models: "pre" puts a LayerNorm before each sublayer (and one after the last
+  // block); "post" after each residual sum and on the input embeddings, with N(0, 0.02)
+  // initial weights, the layout of SASRec's and BSARec's reference code.
+  bool post_norm = false;
+  double attention_dropout = 0.0;  // attention models: dropout on the attention weights
   // Frequency branch of the attention blocks (see FrequencyFilter); 0 = attention only.
   double filter_alpha = 0.0;
   int64_t filter_cutoff = 5;

@@ -1,0 +1,28 @@
+#include "models/bsarec.h"
+
+#include "models/train/sequence_nets.h"
+
+namespace lmrec {
+
+SequentialOptions BsaRecOptions::defaults() {
+  SequentialOptions o = SasRecOptions::defaults();
+  o.heads = 1;
+  o.dropout = 0.5;
+  o.attention_dropout = 0.5;
+  o.norm = "post";
+  o.filter_alpha = 0.7;
+  o.filter_cutoff = 5;
+  o.train.learning_rate = 5e-4;
+  o.train.batch_size = 256;
+  return o;
+}
+
+SequentialOptions BsaRecOptions::parse(const Options& options) {
+  return SequentialOptions::parse(options, "bsarec", false, defaults());
+}
+
+std::shared_ptr<SequenceNet> BsaRecRecommender::make_net(int64_t n_items) const {
+  return make_transformer_net(shape(n_items), true);
+}
+
+}  // namespace lmrec
