@@ -2,8 +2,13 @@
 // genres ("Toy Story (1995). Adventure, Animation, ...") from ../shared/data when present, else
 // generated sentences. Writes the sentences it timed to $TMPDIR/lmrec-bench-text/sentences.txt
 // so scripts/use-lite-bench.mjs can time the JavaScript runtime on exactly the same ones.
-// Best of 3 encodes of all sentences after a warm-up; prints one JSON object.
+// Best of 3 encodes of all sentences after a warm-up; prints one JSON object. It also reports
+// the arithmetic rate the encoder reached and, for scale, what BLAS reaches on the encoder's
+// largest product alone with the same threads: the ceiling an exact fp32 port can approach.
 //   bench_text_encode [--n N] [--threads T] [--sentences FILE] [--model-dir DIR]
+#include <cblas.h>
+#include <omp.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -66,6 +71,39 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Multiply-adds of one encode: per token the projections of both layers (the first widens
+// 256 to 512 through its residual projection) and the first layer's feed-forward layer; per
+// text the last feed-forward output projection and the tanh layer; attention's len² terms.
+double encoder_flops(const std::vector<int64_t>& lengths) {
+  constexpr double kE = 256, kD = 512, kH = 1536;
+  constexpr double per_token =
+      kE * 3 * kE + kE * kD + kE * kD + 2 * kD * kH + kD * 3 * kD + kD * kD + kD * kH;
+  double macs = 0;
+  for (int64_t n : lengths)
+    macs += n * per_token + kH * kD + kD * kD + double(n * n) * 2 * (kE + kD);
+  return 2 * macs;
+}
+
+// GFLOP/s of `threads` threads each multiplying [rows × 512] by [512 × 1536] at once (after
+// one warm-up product each).
+double gemm_gflops(int threads, int rows) {
+  constexpr int kK = 512, kN = 1536, kRepeats = 40;
+  std::vector<std::vector<float>> a(threads, std::vector<float>(size_t(rows) * kK, 0.5f)),
+      b(threads, std::vector<float>(size_t(kK) * kN, 0.25f)),
+      c(threads, std::vector<float>(size_t(rows) * kN));
+  auto multiply = [&](int t, int repeats) {
+    for (int r = 0; r < repeats; ++r)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, kN, kK, 1.0f, a[t].data(), kK,
+                  b[t].data(), kN, 0.0f, c[t].data(), kN);
+  };
+#pragma omp parallel num_threads(threads)
+  multiply(omp_get_thread_num(), 1);
+  auto t0 = std::chrono::steady_clock::now();
+#pragma omp parallel num_threads(threads)
+  multiply(omp_get_thread_num(), kRepeats);
+  return 2.0 * rows * kK * kN * kRepeats * threads / seconds_since(t0) / 1e9;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,8 +136,12 @@ int main(int argc, char** argv) {
   options.model_dir = arg(argc, argv, "--model-dir", "");
   auto encoder = std::make_shared<UseLiteEncoder>(options);
   int64_t tokens = 0;
-  for (const auto& s : sentences)
-    tokens += std::min<int64_t>(UseLiteEncoder::kMaxTokens, encoder->tokenizer().encode(s).size());
+  std::vector<int64_t> lengths;
+  for (const auto& s : sentences) {
+    lengths.push_back(
+        std::min<int64_t>(UseLiteEncoder::kMaxTokens, encoder->tokenizer().encode(s).size()));
+    tokens += lengths.back();
+  }
   encoder->encode(std::span(sentences).first(std::min<size_t>(100, sentences.size())));
   double best = 1e30;
   for (int repeat = 0; repeat < 3; ++repeat) {
@@ -129,6 +171,8 @@ int main(int argc, char** argv) {
                         {"sentences_per_second", sentences.size() / best},
                         {"tokens_per_second", tokens / best},
                         {"cached_sentences_per_second", sentences.size() / cached_seconds},
+                        {"encoder_gflops", encoder_flops(lengths) / best / 1e9},
+                        {"gemm_gflops", gemm_gflops(threads, int(options.batch_tokens))},
                         {"cores", std::thread::hardware_concurrency()}};
   std::printf("%s\n", out.dump().c_str());
   return 0;

@@ -25,8 +25,8 @@ namespace {
 
 constexpr char kMagic[9] = "lmrecSEQ";
 // 2: item content in the weights; 3: item text, and positions may count from the oldest input
-// (a version 2 model counts from the newest).
-constexpr uint32_t kVersion = 3;
+// (a version 2 model counts from the newest); 4: whether training read prefixes.
+constexpr uint32_t kVersion = 4;
 constexpr uint64_t kNoiseStream = 0xD809;
 // Rows of the HSTU time bias: log2 buckets of seconds, 2^63 s and beyond in the last.
 constexpr int64_t kTimeBuckets = 64;
@@ -238,7 +238,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   auto known = TrainOptions::keys();
   known.insert({"hidden", "layers", "heads", "max_len", "dropout"});
   known.insert("mask_probability");
-  known.insert({"content", "positions", "filter_alpha", "filter_cutoff", "norm"});
+  known.insert({"content", "positions", "filter_alpha", "filter_cutoff", "filter_span", "norm"});
   known.insert("attention_dropout");
   known.insert({"text", "text_id_dropout", "encoder", "model_dir", "cache"});
   if (model == "hstu") known.insert("time_bias");
@@ -269,6 +269,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   o.positions = options.get_string("positions", o.positions);
   o.filter_alpha = options.get_double("filter_alpha", o.filter_alpha);
   o.filter_cutoff = options.get_int("filter_cutoff", o.filter_cutoff);
+  o.filter_span = options.get_string("filter_span", o.filter_span);
   o.time_bias = options.get_bool("time_bias", o.time_bias);
   o.norm = options.get_string("norm", o.norm);
   o.attention_dropout = options.get_double("attention_dropout", o.attention_dropout);
@@ -305,6 +306,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   check_choice(model, "samples", o.samples, {"auto", "windows", "prefixes"});
   check_choice(model, "positions", o.positions, {"oldest", "newest"});
   check_choice(model, "norm", o.norm, {"pre", "post"});
+  check_choice(model, "filter_span", o.filter_span, {"causal", "whole", "auto"});
   return o;
 }
 
@@ -325,6 +327,7 @@ Options SequentialOptions::to_options(bool masked) const {
   o.set("positions", positions);
   o.set("filter_alpha", format_option(filter_alpha));
   o.set("filter_cutoff", std::to_string(filter_cutoff));
+  o.set("filter_span", filter_span);
   o.set("norm", norm);
   o.set("attention_dropout", format_option(attention_dropout));
   if (time_bias) o.set("time_bias", format_option(time_bias));
@@ -357,6 +360,10 @@ void SequentialRecommender::fit(const Dataset& data, const FitContext& ctx) {
   popularity_ = log_popularity(data);
   prefixes_ = !masked_ && (options_.samples == "prefixes" ||
                            (options_.samples == "auto" && prefixes_pay(data, options_)));
+  if (options_.filter_span == "whole" && !filter_whole())
+    LMREC_THROW(ConfigError, name_ +
+                                 ": filter_span=whole needs samples=prefixes: a window trains "
+                                 "every position, and the whole input holds their targets");
   // Prefix samples are cut from whole histories, so each target keeps max_len items of context.
   int64_t window = options_.max_len + (masked_ ? 0 : 1);
   auto windows =
@@ -440,11 +447,17 @@ SequenceNetShape SequentialRecommender::shape(int64_t n_items) const {
                      o.attention_dropout,
                      o.filter_alpha,
                      o.filter_cutoff,
+                     filter_whole(),
                      o.time_bias ? kTimeBuckets : 0,
                      static_cast<uint64_t>(o.train.seed),
                      content_,
                      text_};
   return s;
+}
+
+bool SequentialRecommender::filter_whole() const {
+  const auto& span = options_.filter_span;
+  return (span == "whole" || span == "auto") && (masked_ || prefixes_);
 }
 
 void SequentialRecommender::refresh_item_vectors() {
@@ -517,6 +530,7 @@ void SequentialRecommender::save_weights(const std::string& dir) const {
   out.u64(static_cast<uint64_t>(text_.dim));
   out.array(text_.vectors);
   out.array(text_.has_id);
+  out.u64(prefixes_ ? 1 : 0);
   write_parameters(out, *net_);
   out.commit();
 }
@@ -547,6 +561,7 @@ void SequentialRecommender::load_weights(const std::string& dir) {
   } else {
     options_.positions = "newest";  // the only layout before version 3
   }
+  prefixes_ = in.version() >= 4 && in.u64() != 0;
   content_ = content;
   text_ = std::move(text);
   auto net = make_net(static_cast<int64_t>(items));

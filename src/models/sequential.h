@@ -70,6 +70,10 @@ struct SequentialOptions {
   // (0 = off), keeping the lowest filter_cutoff / 2 + 1 frequencies (models/train/sequence_net.h).
   double filter_alpha = 0.0;
   int64_t filter_cutoff = 5;
+  // What the filter reads at each position: its past ("causal", sound for every training) or
+  // the whole input ("whole", BSARec's circulant: needs samples=prefixes or a bidirectional
+  // model, where no input is a target); "auto": whole where that is sound, causal elsewhere.
+  std::string filter_span = "causal";
   // Attention models: LayerNorm before each sublayer ("pre") or after each residual sum and on
   // the input embeddings, with N(0, 0.02) initial weights ("post", the layout of SASRec's and
   // BSARec's reference code); and dropout on the attention weights.
@@ -124,6 +128,8 @@ class SequentialRecommender : public Recommender {
   virtual std::shared_ptr<SequenceNet> make_net(int64_t n_items) const = 0;
   // The network shape the options (and the fitted data's item content) ask for.
   SequenceNetShape shape(int64_t n_items) const;
+  // filter_span resolved for the current fit's samples.
+  bool filter_whole() const;
 
  private:
   void refresh_item_vectors();

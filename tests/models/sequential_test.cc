@@ -69,6 +69,8 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"sasrec", "samples=prefixes"},
         std::vector<std::string>{"sasrec", "norm=post", "attention_dropout=0.1",
                                  "filter_alpha=0.5"},
+        std::vector<std::string>{"sasrec", "samples=prefixes", "filter_alpha=0.5",
+                                 "filter_span=whole"},
         std::vector<std::string>{"hstu"}, std::vector<std::string>{"hstu", "time_bias=true"},
         std::vector<std::string>{"gru4rec"}, std::vector<std::string>{"lstm", "epochs=80"},
         std::vector<std::string>{"bert4rec", "epochs=100", "batch_size=16"}));
@@ -96,6 +98,30 @@ TEST(SequentialOptions, HiddenMustSplitIntoHeads) {
 TEST(SequentialOptions, LayerNormLayoutIsForAttentionBlocks) {
   EXPECT_THROW(fitted("hstu", {"norm=post"}), ConfigError);
   EXPECT_THROW(fitted("gru4rec", {"attention_dropout=0.1"}), ConfigError);
+}
+
+TEST(SequentialOptions, WholeSpanFilterNeedsPrefixSamples) {
+  EXPECT_THROW(fitted("sasrec", {"samples=windows", "filter_alpha=0.5", "filter_span=whole"}),
+               ConfigError);
+  Options sideways;
+  sideways.set("filter_span", "sideways");
+  EXPECT_THROW(make_recommender("sasrec", sideways), ConfigError);
+}
+
+// filter_span=auto resolves by the samples a fit used; a loaded model must resolve it alike.
+// Two layers: the newest row gets the same filter either way, the earlier rows do not.
+TEST(Sequential, WholeSpanFilterSurvivesSaveLoad) {
+  auto model = fitted("sasrec", {"samples=prefixes", "filter_alpha=0.5", "filter_span=auto",
+                                 "epochs=5", "layers=2"});
+  std::string dir = testing::temp_dir("sasrec-whole-filter");
+  save_model(*model, dir, {});
+  auto loaded = load_model(dir);
+  UserContext c;
+  c.items = {1, 2, 3, 4};
+  std::vector<float> a(kItems), b(kItems);
+  model->score({&c, 1}, a.data());
+  loaded->score({&c, 1}, b.data());
+  EXPECT_EQ(a, b);
 }
 
 TEST(Sequential, ContentTowerNeedsCategoriesAndSurvivesSaveLoad) {

@@ -21,6 +21,7 @@ TrainOptions schedule(const std::string& kind, int64_t warmup, double decay = 1.
   o.set("warmup_steps", std::to_string(warmup));
   o.set("lr_decay", std::to_string(decay));
   o.set("learning_rate", "0.1");
+  o.set("patience", "1");
   return TrainOptions::parse(o, "test", {});
 }
 
@@ -41,6 +42,20 @@ TEST(LearningRate, WarmsUpLinearlyThenFollowsTheSchedule) {
   auto exponential = schedule("exponential", 0, 0.5);
   EXPECT_DOUBLE_EQ(learning_rate_at(exponential, 7, 100, 0), 0.1);
   EXPECT_DOUBLE_EQ(learning_rate_at(exponential, 70, 100, 3), 0.1 * 0.125);
+  auto plateau = schedule("plateau", 0, 0.5);
+  EXPECT_DOUBLE_EQ(learning_rate_at(plateau, 70, 100, 3), 0.1);
+  EXPECT_DOUBLE_EQ(learning_rate_at(plateau, 70, 100, 3, 2), 0.1 * 0.25);
+}
+
+TEST(LearningRate, PlateauNeedsEarlyStoppingAndADecay) {
+  Options o;
+  o.set("lr_schedule", "plateau");
+  o.set("lr_decay", "0.5");
+  EXPECT_THROW(TrainOptions::parse(o, "test", {}), ConfigError);  // patience 0
+  o.set("patience", "3");
+  EXPECT_NO_THROW(TrainOptions::parse(o, "test", {}));
+  o.set("lr_decay", "1");
+  EXPECT_THROW(TrainOptions::parse(o, "test", {}), ConfigError);
 }
 
 TEST(TrainOptions, RoundTripsAndRejectsBadValues) {

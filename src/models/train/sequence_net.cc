@@ -76,7 +76,8 @@ torch::Tensor padding_mask(const torch::Tensor& lengths, int64_t length) {
   return mask.masked_fill(is_pad, -inf).view({is_pad.size(0), 1, 1, length});
 }
 
-FrequencyFilterImpl::FrequencyFilterImpl(int64_t hidden, int64_t cutoff, int64_t period) {
+FrequencyFilterImpl::FrequencyFilterImpl(int64_t hidden, int64_t cutoff, int64_t period,
+                                         bool whole) {
   sqrt_beta = register_parameter("sqrt_beta", torch::empty({hidden}));
   // Orthonormal rfft, zero every frequency from `kept` on, irfft: x -> P x with the circulant
   // projection P[i][j] = k(i - j), k(d) = (1 + 2 Σ_{f=1}^{kept-1} cos(2π f d / N)) / N.
@@ -91,18 +92,21 @@ FrequencyFilterImpl::FrequencyFilterImpl(int64_t hidden, int64_t cutoff, int64_t
     k[static_cast<size_t>(d)] = static_cast<float>(sum / double(period));
   }
   auto lag = torch::arange(rows).unsqueeze(1) - torch::arange(rows).unsqueeze(0);
-  kernel = torch::from_blob(k.data(), {rows}).clone().index({lag.clamp(0)}) * lag.ge(0);
+  auto taps = torch::from_blob(k.data(), {rows}).clone();
+  kernel = whole ? taps.index({lag.remainder(period)}) : taps.index({lag.clamp(0)}) * lag.ge(0);
 }
 
-torch::Tensor FrequencyFilterImpl::forward(const torch::Tensor& x) {
+torch::Tensor FrequencyFilterImpl::forward(const torch::Tensor& x, const torch::Tensor& valid) {
   int64_t l = x.size(1);
-  auto low = torch::matmul(kernel.narrow(0, 0, l).narrow(1, 0, l).to(x.device()), x);
+  auto low = torch::matmul(kernel.narrow(0, 0, l).narrow(1, 0, l).to(x.device()),
+                           valid.defined() ? x * valid : x);
   return low + sqrt_beta.square() * (x - low);
 }
 
-torch::Tensor FrequencyFilterImpl::forward_at(const torch::Tensor& x, const torch::Tensor& rows) {
+torch::Tensor FrequencyFilterImpl::forward_at(const torch::Tensor& x, const torch::Tensor& rows,
+                                              const torch::Tensor& valid) {
   auto weights = kernel.to(x.device()).index_select(0, rows).narrow(1, 0, x.size(1));  // [B × L]
-  auto low = torch::bmm(weights.unsqueeze(1), x);
+  auto low = torch::bmm(weights.unsqueeze(1), valid.defined() ? x * valid : x);
   return low + sqrt_beta.square() * (row_at(x, rows) - low);
 }
 
@@ -111,7 +115,8 @@ AttentionBlockImpl::AttentionBlockImpl(const AttentionBlockOptions& o) : options
     return register_module(name, torch::nn::LayerNorm(torch::nn::LayerNormOptions({o.hidden})));
   };
   if (o.filter_alpha > 0) {
-    filter = register_module("filter", FrequencyFilter(o.hidden, o.filter_cutoff, o.period));
+    filter = register_module("filter",
+                             FrequencyFilter(o.hidden, o.filter_cutoff, o.period, o.filter_whole));
     if (o.post_norm) norm_filter = layer_norm("norm_filter");
   }
   norm1 = layer_norm("norm1");
@@ -148,11 +153,11 @@ torch::Tensor AttentionBlockImpl::attend(const torch::Tensor& zq, const torch::T
 }
 
 torch::Tensor AttentionBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& mask,
-                                          double p, at::Generator* noise,
-                                          const torch::Tensor& rows) {
+                                          double p, at::Generator* noise, const torch::Tensor& rows,
+                                          const torch::Tensor& valid) {
   auto query = [&](const torch::Tensor& t) { return rows.defined() ? row_at(t, rows) : t; };
   auto filtered = [&](const torch::Tensor& t) {
-    return rows.defined() ? filter->forward_at(t, rows) : filter->forward(t);
+    return rows.defined() ? filter->forward_at(t, rows, valid) : filter->forward(t, valid);
   };
   double alpha = options.filter_alpha;
   if (!options.post_norm) {

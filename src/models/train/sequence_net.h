@@ -79,14 +79,21 @@ torch::Tensor padding_mask(const torch::Tensor& lengths, int64_t length);
 // that low-pass is a convolution with a fixed kernel k(d) over the positions d steps back.
 // Applying the same kernel causally at every position gives every position the filter its own
 // prefix would get, so all positions can be trained at once without seeing the future.
+// `whole` applies BSARec's circulant instead, k((i − j) mod period): every position reads the
+// whole input, later positions too. That is what BSARec's earlier positions get, and it is
+// sound only where no position's target is in the input (each prefix read alone, or a
+// bidirectional network). The newest position gets the same filter either way.
 struct FrequencyFilterImpl : torch::nn::Module {
-  FrequencyFilterImpl(int64_t hidden, int64_t cutoff, int64_t period);
-  torch::Tensor forward(const torch::Tensor& x);  // [B × L × D] -> [B × L × D], L <= period + 1
+  FrequencyFilterImpl(int64_t hidden, int64_t cutoff, int64_t period, bool whole = false);
+  // [B × L × D] -> [B × L × D], L <= period + 1. `valid` [B × L × 1]: 1 at real rows, 0 at
+  // padding, which a whole-span filter must not read (undefined: every row is real).
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& valid = {});
   // Row rows[b] of forward(x)[b] only: [B × L × D], [B] -> [B × 1 × D].
-  torch::Tensor forward_at(const torch::Tensor& x, const torch::Tensor& rows);
+  torch::Tensor forward_at(const torch::Tensor& x, const torch::Tensor& rows,
+                           const torch::Tensor& valid = {});
 
   torch::Tensor sqrt_beta;  // [D]
-  torch::Tensor kernel;     // [period + 1 × period + 1], lower-triangular Toeplitz
+  torch::Tensor kernel;     // [period + 1 × period + 1]: lower-triangular Toeplitz, or circulant
 };
 TORCH_MODULE(FrequencyFilter);
 
@@ -103,15 +110,18 @@ struct AttentionBlockOptions {
   double attention_dropout = 0;
   double filter_alpha = 0;
   int64_t filter_cutoff = 5, period = 0;
+  bool filter_whole = false;  // FrequencyFilter's `whole`
 };
 
 struct AttentionBlockImpl : torch::nn::Module {
   explicit AttentionBlockImpl(const AttentionBlockOptions& options);
   // mask: additive, broadcastable to [B × heads × L × L], or undefined. With `rows` [B], only
   // row rows[b] of each sequence is computed ([B × 1 × D]), attending to every key the mask
-  // lets through (pass the padding mask).
+  // lets through (pass the padding mask). `valid` [B × L × 1] marks the real rows for a
+  // whole-span filter.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask, double p,
-                        at::Generator* noise, const torch::Tensor& rows = {});
+                        at::Generator* noise, const torch::Tensor& rows = {},
+                        const torch::Tensor& valid = {});
 
   AttentionBlockOptions options;
   FrequencyFilter filter{nullptr};

@@ -39,8 +39,9 @@ class TransformerNet : public SequenceNet {
   TransformerNet(const SequenceNetShape& s, bool causal)
       : SequenceNet(s), input_(*this, s), causal_(causal), p_(s.dropout) {
     AttentionBlockOptions block{
-        s.hidden,       s.heads,         4 * s.hidden,   s.post_norm, s.attention_dropout,
-        s.filter_alpha, s.filter_cutoff, s.positions - 1};
+        s.hidden,       s.heads,         4 * s.hidden,    s.post_norm,   s.attention_dropout,
+        s.filter_alpha, s.filter_cutoff, s.positions - 1, s.filter_whole};
+    whole_filter_ = s.filter_alpha > 0 && s.filter_whole;
     for (int64_t l = 0; l < s.layers; ++l)
       blocks_.push_back(register_module("block" + std::to_string(l), AttentionBlock(block)));
     if (!s.post_norm)
@@ -73,15 +74,22 @@ class TransformerNet : public SequenceNet {
     // Rows are left-aligned, so a causal query never reaches padding, and the newest input's
     // causal keys are exactly the non-padding ones.
     auto mask = causal_ ? causal_mask(l, inputs.device()) : padding_mask(lengths, l);
+    torch::Tensor valid;  // the rows a whole-span filter may read
+    if (whole_filter_)
+      valid = (torch::arange(l, lengths.options()).unsqueeze(0) < lengths.unsqueeze(1))
+                  .unsqueeze(2)
+                  .to(x.dtype());
     size_t full = blocks_.size() - (newest ? 1 : 0);
-    for (size_t b = 0; b < full; ++b) x = blocks_[b]->forward(x, mask, p_, noise);
+    for (size_t b = 0; b < full; ++b) x = blocks_[b]->forward(x, mask, p_, noise, {}, valid);
     if (newest)
-      x = blocks_.back()->forward(x, padding_mask(lengths, l), p_, noise, lengths - 1).squeeze(1);
+      x = blocks_.back()
+              ->forward(x, padding_mask(lengths, l), p_, noise, lengths - 1, valid)
+              .squeeze(1);
     return final_norm_ ? final_norm_(x) : x;
   }
 
   PositionalInput input_;
-  bool causal_;
+  bool causal_, whole_filter_;
   double p_;
   std::vector<AttentionBlock> blocks_;
   torch::nn::LayerNorm final_norm_{nullptr};

@@ -40,6 +40,7 @@ struct SequenceNetShape {
   // Frequency branch of the attention blocks (see FrequencyFilter); 0 = attention only.
   double filter_alpha = 0.0;
   int64_t filter_cutoff = 5;
+  bool filter_whole = false;  // the filter reads the whole input, not the past (FrequencyFilter)
   // HSTU: rows of the learned bias on the time gap between query and key, bucketed by
   // floor(log2(seconds)); 0 = none.
   int64_t time_buckets = 0;

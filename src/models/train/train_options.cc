@@ -68,7 +68,11 @@ TrainOptions TrainOptions::parse(const Options& options, const std::string& mode
   check_non_negative(model, "seed", static_cast<double>(o.seed));
   check_choice(model, "optimizer", o.optimizer, {"adam", "adamw"});
   check_choice(model, "lr_schedule", o.lr_schedule,
-               {"constant", "linear", "cosine", "exponential"});
+               {"constant", "linear", "cosine", "exponential", "plateau"});
+  if (o.lr_schedule == "plateau" && !(o.patience > 0 && o.lr_decay < 1))
+    LMREC_THROW(ConfigError, model +
+                                 ": lr_schedule=plateau needs early stopping (patience > 0), "
+                                 "whose checks it counts, and lr_decay < 1");
   check_choice(model, "device", o.device, {"cpu", "cuda"});
   return o;
 }
@@ -92,7 +96,8 @@ void TrainOptions::write(Options& out) const {
   out.set("device", device);
 }
 
-double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps, int64_t epoch) {
+double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps, int64_t epoch,
+                        int64_t plateaus) {
   double lr = o.learning_rate;
   if (step < o.warmup_steps) return lr * static_cast<double>(step + 1) / (o.warmup_steps + 1);
   int64_t span = std::max<int64_t>(1, total_steps - o.warmup_steps);
@@ -100,6 +105,7 @@ double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps
   if (o.lr_schedule == "linear") return lr * (1.0 - t);
   if (o.lr_schedule == "cosine") return lr * 0.5 * (1.0 + std::cos(std::numbers::pi * t));
   if (o.lr_schedule == "exponential") return lr * std::pow(o.lr_decay, static_cast<double>(epoch));
+  if (o.lr_schedule == "plateau") return lr * std::pow(o.lr_decay, static_cast<double>(plateaus));
   return lr;
 }
 

@@ -21,7 +21,9 @@ struct TrainOptions {
   // its moment estimates fill.
   int64_t warmup_steps = 0;
   // After warm-up: constant | linear (to 0 at the last step) | cosine (to 0) | exponential
-  // (times lr_decay after every epoch).
+  // (times lr_decay after every epoch) | plateau (times lr_decay after every validation check
+  // that brings no new best: the schedule for runs whose length early stopping or time_limit
+  // decides).
   std::string lr_schedule = "constant";
   double lr_decay = 1.0;
   double clip_norm = 0.0;  // global gradient L2 norm cap; 0 = off
@@ -55,7 +57,8 @@ void check_choice(const std::string& model, const std::string& key, const std::s
 std::string run_signature(const std::string& model, Options options, uint64_t data_fingerprint);
 
 // The learning rate at optimiser step `step` (0-based) of `total_steps`, in epoch `epoch`
-// (0-based): warm-up, then the schedule.
-double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps, int64_t epoch);
+// (0-based), after `plateaus` validation checks without a new best: warm-up, then the schedule.
+double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps, int64_t epoch,
+                        int64_t plateaus = 0);
 
 }  // namespace lmrec

@@ -20,7 +20,8 @@ namespace lmrec {
 namespace {
 
 constexpr char kCheckpointMagic[9] = "lmrecCKP";
-constexpr uint32_t kCheckpointVersion = 1;
+// 2: the count of validation checks without a new best (lr_schedule=plateau).
+constexpr uint32_t kCheckpointVersion = 2;
 constexpr const char* kCheckpointFile = "checkpoint.bin";
 
 using Clock = std::chrono::steady_clock;
@@ -28,6 +29,7 @@ using Clock = std::chrono::steady_clock;
 // Everything besides the weights and the optimiser that a resumed run needs.
 struct LoopState {
   int64_t epochs_done = 0, step = 0, best_epoch = 0, misses = 0;
+  int64_t plateaus = 0;  // checks without a new best over the whole run; misses resets
   double best = -std::numeric_limits<double>::infinity();
   std::vector<torch::Tensor> best_weights;
 };
@@ -94,6 +96,7 @@ void save_checkpoint(const std::string& dir, const std::string& signature, Train
   for (int64_t v : {s.epochs_done, s.step, s.best_epoch, s.misses})
     out.u64(static_cast<uint64_t>(v));
   out.u64(double_bits(s.best));
+  out.u64(static_cast<uint64_t>(s.plateaus));
   write_parameters(out, task.net());
   write_tensor_list(out, s.best_weights);
   out.str(optimizer_bytes(optimizer));
@@ -105,7 +108,7 @@ bool load_checkpoint(const std::string& dir, const std::string& signature, Train
                      torch::optim::Optimizer& optimizer, LoopState& s) {
   std::string path = dir + "/" + kCheckpointFile;
   if (dir.empty() || !std::filesystem::exists(path)) return false;
-  BinaryReader in(path, kCheckpointMagic, kCheckpointVersion, "training checkpoint");
+  BinaryReader in(path, kCheckpointMagic, kCheckpointVersion, "training checkpoint", 1);
   if (in.str() != signature)
     LMREC_THROW(ConfigError, "checkpoint " + path +
                                  " was written by another model configuration or dataset; "
@@ -115,6 +118,7 @@ bool load_checkpoint(const std::string& dir, const std::string& signature, Train
   s.best_epoch = static_cast<int64_t>(in.u64());
   s.misses = static_cast<int64_t>(in.u64());
   s.best = bits_double(in.u64());
+  s.plateaus = in.version() >= 2 ? static_cast<int64_t>(in.u64()) : 0;
   read_parameters(in, task.net(), path);
   s.best_weights = read_tensor_list(in, task.net(), path);
   load_optimizer_bytes(optimizer, in.str(), path);
@@ -167,7 +171,7 @@ void run_epoch(TrainTask& task, torch::optim::Optimizer& optimizer, const TrainO
   int64_t samples = 0;
   task.net().train();
   for (int64_t b = 0; b < n_batches; ++b, ++s.step) {
-    r.learning_rate = learning_rate_at(o, s.step, total_steps, r.epoch - 1);
+    r.learning_rate = learning_rate_at(o, s.step, total_steps, r.epoch - 1, s.plateaus);
     set_learning_rate(optimizer, r.learning_rate);
     optimizer.zero_grad();
     int64_t n = 0;
@@ -200,6 +204,7 @@ bool early_stopping_step(TrainTask& task, const TrainOptions& o, const FitContex
     s.best_weights = copy_parameters(task.net());
     return false;
   }
+  ++s.plateaus;
   return ++s.misses >= o.patience;
 }
 

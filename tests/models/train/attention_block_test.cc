@@ -52,7 +52,8 @@ TEST_P(Layouts, NewestRowsAloneMatchTheFullEncoding) {
   SequenceNetShape shape;
   shape.n_items = 20, shape.hidden = 8, shape.layers = 2, shape.heads = 2, shape.positions = 7;
   shape.post_norm = post_norm, shape.filter_alpha = alpha, shape.seed = 9;
-  for (bool causal : {true, false}) {
+  for (auto [causal, whole] : {std::pair{true, false}, {false, false}, {true, true}}) {
+    shape.filter_whole = whole;
     auto net = make_transformer_net(shape, causal);
     torch::NoGradGuard no_grad;
     for (auto& p : net->named_parameters())  // LayerNorm gains and biases off their defaults
@@ -66,8 +67,31 @@ TEST_P(Layouts, NewestRowsAloneMatchTheFullEncoding) {
     auto newest = net->encode_newest(inputs, positions, lengths, {}, nullptr);
     for (int64_t r = 0; r < 3; ++r)
       EXPECT_TRUE(torch::allclose(newest[r], full[r][lengths[r].item<int64_t>() - 1], 1e-5, 1e-5))
-          << "row " << r << (causal ? " causal" : " bidirectional");
+          << "row " << r << (causal ? " causal" : " bidirectional") << (whole ? " whole" : "");
   }
+}
+
+TEST(FrequencyFilter, WholeSpanReadsLaterRowsButNotPaddingAndAgreesAtTheNewest) {
+  torch::NoGradGuard no_grad;
+  FrequencyFilter causal(8, 5, 6, false), whole(8, 5, 6, true);
+  causal->sqrt_beta.normal_();
+  whole->sqrt_beta.copy_(causal->sqrt_beta);
+  auto x = torch::randn({2, 6, 8});
+  auto lengths = torch::tensor({6, 3}, torch::kLong);
+  auto valid = (torch::arange(6).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(2).to(x.dtype());
+  auto newest = lengths - 1;
+  EXPECT_TRUE(torch::allclose(whole->forward_at(x, newest, valid),
+                              causal->forward_at(x, newest, valid), 1e-5, 1e-6));
+  auto full = whole->forward(x, valid);
+  EXPECT_TRUE(torch::allclose(full[1][2], whole->forward_at(x, newest, valid)[1][0], 1e-5, 1e-6));
+  auto changed = x.clone();
+  changed[1].narrow(0, 3, 3).normal_();  // row 1's padding
+  EXPECT_TRUE(torch::allclose(whole->forward(changed, valid)[1].narrow(0, 0, 3),
+                              full[1].narrow(0, 0, 3), 1e-5, 1e-6));
+  changed[0][4].add_(3.0);  // a later input of row 0
+  EXPECT_FALSE(torch::allclose(whole->forward(changed, valid)[0][1], full[0][1]));
+  EXPECT_TRUE(torch::allclose(causal->forward(changed, valid)[0][1],
+                              causal->forward(x, valid)[0][1], 1e-5, 1e-6));
 }
 
 TEST(AttentionBlock, PostNormRowsLeaveNormalisedAndPreNormRowsDoNot) {

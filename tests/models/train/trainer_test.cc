@@ -152,6 +152,20 @@ TEST_F(Trainer, EarlyStoppingRestoresTheBestEpoch) {
   EXPECT_TRUE(torch::equal(task.net_.w, at_best));
 }
 
+TEST_F(Trainer, PlateauScheduleHalvesTheRateAfterEachCheckWithoutANewBest) {
+  RegressionTask task(1);
+  std::vector<double> figures = {0.1, 0.5, 0.3, 0.6, 0.2, 0.1};
+  size_t calls = 0;
+  auto result =
+      run(task, options({{"patience", "3"}, {"lr_schedule", "plateau"}, {"lr_decay", "0.5"}}),
+          [&](const Recommender&) { return figures[calls++]; });
+  ASSERT_EQ(result.log.size(), 6u);
+  std::vector<double> expected = {1, 1, 1, 0.5, 0.5, 0.25};  // misses after epochs 3 and 5
+  for (size_t e = 0; e < 6; ++e)
+    EXPECT_DOUBLE_EQ(result.log[e].learning_rate, result.log[0].learning_rate * expected[e])
+        << "epoch " << e + 1;
+}
+
 TEST_F(Trainer, ResumedRunContinuesExactlyAsAnUninterruptedOne) {
   auto base = options(
       {{"patience", "10"}, {"warmup_steps", "5"}, {"lr_schedule", "cosine"}, {"clip_norm", "3"}});
