@@ -47,13 +47,12 @@ TEST(LearningRate, WarmsUpLinearlyThenFollowsTheSchedule) {
   EXPECT_DOUBLE_EQ(learning_rate_at(plateau, 70, 100, 3, 2), 0.1 * 0.25);
 }
 
-TEST(LearningRate, PlateauNeedsEarlyStoppingAndADecay) {
+TEST(LearningRate, PlateauNeedsADecayAndIsConstantWithoutChecks) {
   Options o;
   o.set("lr_schedule", "plateau");
   o.set("lr_decay", "0.5");
-  EXPECT_THROW(TrainOptions::parse(o, "test", {}), ConfigError);  // patience 0
-  o.set("patience", "3");
-  EXPECT_NO_THROW(TrainOptions::parse(o, "test", {}));
+  auto unchecked = TrainOptions::parse(o, "test", {});  // patience 0: no checks to count
+  EXPECT_DOUBLE_EQ(learning_rate_at(unchecked, 70, 100, 3), unchecked.learning_rate);
   o.set("lr_decay", "1");
   EXPECT_THROW(TrainOptions::parse(o, "test", {}), ConfigError);
 }

@@ -68,9 +68,12 @@ torch::Tensor causal_mask(int64_t length, torch::Device device) {
   return torch::full({length, length}, -inf, torch::TensorOptions().device(device)).triu(1);
 }
 
+torch::Tensor padding_map(const torch::Tensor& lengths, int64_t length) {
+  return torch::arange(length, lengths.options()).unsqueeze(0) >= lengths.unsqueeze(1);
+}
+
 torch::Tensor padding_mask(const torch::Tensor& lengths, int64_t length) {
-  auto columns = torch::arange(length, lengths.options()).unsqueeze(0);
-  auto is_pad = columns >= lengths.unsqueeze(1);  // [B × L]
+  auto is_pad = padding_map(lengths, length);
   auto inf = std::numeric_limits<float>::infinity();
   auto mask = torch::zeros(is_pad.sizes(), torch::TensorOptions().device(lengths.device()));
   return mask.masked_fill(is_pad, -inf).view({is_pad.size(0), 1, 1, length});

@@ -69,6 +69,8 @@ torch::Tensor dropout(const torch::Tensor& x, double p, at::Generator* noise);
 
 // [L × L] additive mask: 0 where key j <= query i, -inf above the diagonal.
 torch::Tensor causal_mask(int64_t length, torch::Device device);
+// [B × L] boolean: true at the padding positions of left-aligned rows of `lengths` [B].
+torch::Tensor padding_map(const torch::Tensor& lengths, int64_t length);
 // [B × 1 × 1 × L] additive mask hiding the padding keys of each row.
 torch::Tensor padding_mask(const torch::Tensor& lengths, int64_t length);
 

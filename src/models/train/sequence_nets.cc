@@ -75,10 +75,7 @@ class TransformerNet : public SequenceNet {
     // causal keys are exactly the non-padding ones.
     auto mask = causal_ ? causal_mask(l, inputs.device()) : padding_mask(lengths, l);
     torch::Tensor valid;  // the rows a whole-span filter may read
-    if (whole_filter_)
-      valid = (torch::arange(l, lengths.options()).unsqueeze(0) < lengths.unsqueeze(1))
-                  .unsqueeze(2)
-                  .to(x.dtype());
+    if (whole_filter_) valid = padding_map(lengths, l).logical_not().unsqueeze(2).to(x.dtype());
     size_t full = blocks_.size() - (newest ? 1 : 0);
     for (size_t b = 0; b < full; ++b) x = blocks_[b]->forward(x, mask, p_, noise, {}, valid);
     if (newest)

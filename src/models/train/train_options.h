@@ -23,7 +23,7 @@ struct TrainOptions {
   // After warm-up: constant | linear (to 0 at the last step) | cosine (to 0) | exponential
   // (times lr_decay after every epoch) | plateau (times lr_decay after every validation check
   // that brings no new best: the schedule for runs whose length early stopping or time_limit
-  // decides).
+  // decides; constant where nothing is validated, as with patience 0).
   std::string lr_schedule = "constant";
   double lr_decay = 1.0;
   double clip_norm = 0.0;  // global gradient L2 norm cap; 0 = off

@@ -202,6 +202,32 @@ TEST_F(Trainer, ResumedRunContinuesExactlyAsAnUninterruptedOne) {
   EXPECT_EQ(lines, 6);
 }
 
+TEST_F(Trainer, ResumedPlateauRunKeepsItsCountOfMissedChecks) {
+  auto base = options({{"patience", "10"}, {"lr_schedule", "plateau"}, {"lr_decay", "0.5"}});
+  std::vector<double> figures = {0.5, 0.1, 0.2, 0.6, 0.3, 0.1};  // misses after epochs 2, 3, 5
+  RegressionTask whole(1);
+  size_t epoch = 0;
+  auto uninterrupted = run(whole, base, [&](const Recommender&) { return figures[epoch++]; });
+
+  auto o = base;
+  o.checkpoint_dir = dir("resume-plateau");
+  RegressionTask first(1);
+  epoch = 0;
+  EXPECT_THROW(run(first, o,
+                   [&](const Recommender&) -> double {
+                     if (epoch == 3) throw IoError("interrupted", __FILE__, __LINE__);
+                     return figures[epoch++];
+                   }),
+               IoError);
+  RegressionTask second(7);
+  auto result = run(second, o, [&](const Recommender&) { return figures[epoch++]; });
+  ASSERT_EQ(result.resumed_after, 3);
+  ASSERT_EQ(result.log.size(), 3u);
+  // Two misses before the interruption: the resumed epoch 4 runs at a quarter of the rate.
+  EXPECT_DOUBLE_EQ(result.log[0].learning_rate, uninterrupted.log[0].learning_rate * 0.25);
+  EXPECT_TRUE(torch::equal(whole.net_.w, second.net_.w));
+}
+
 TEST_F(Trainer, RefusesACheckpointOfAnotherConfiguration) {
   auto o = options({{"epochs", "1"}});
   o.checkpoint_dir = dir("foreign");
