@@ -47,6 +47,8 @@ class TransformerNet : public SequenceNet {
     if (!s.post_norm)
       final_norm_ = register_module("final_norm",
                                     torch::nn::LayerNorm(torch::nn::LayerNormOptions({s.hidden})));
+    // Post-norm blocks start as BERT and BSARec start theirs, every matrix N(0, 0.02²), since
+    // that recipe is what their published figures were trained from.
     init_parameters(*this, s.seed, s.post_norm ? 0.02 : 0.0);
   }
   torch::Tensor encode(const torch::Tensor& inputs, const torch::Tensor& positions,
