@@ -166,6 +166,17 @@ TEST_F(Trainer, PlateauScheduleHalvesTheRateAfterEachCheckWithoutANewBest) {
         << "epoch " << e + 1;
 }
 
+TEST_F(Trainer, PlateauScheduleWithoutEarlyStoppingKeepsTheRate) {
+  RegressionTask task(1);
+  std::vector<double> figures = {0.5, 0.1, 0.1, 0.1, 0.1, 0.1};
+  size_t calls = 0;
+  auto result = run(task, options({{"lr_schedule", "plateau"}, {"lr_decay", "0.5"}}),
+                    [&](const Recommender&) { return figures[calls++ % figures.size()]; });
+  ASSERT_EQ(result.log.size(), 6u);
+  for (const auto& epoch : result.log)
+    EXPECT_DOUBLE_EQ(epoch.learning_rate, result.log[0].learning_rate);
+}
+
 TEST_F(Trainer, ResumedRunContinuesExactlyAsAnUninterruptedOne) {
   auto base = options(
       {{"patience", "10"}, {"warmup_steps", "5"}, {"lr_schedule", "cosine"}, {"clip_norm", "3"}});
