@@ -13,9 +13,9 @@
 #include "core/errors.h"
 #include "models/model_options.h"
 #include "models/sequence_augment.h"
-#include "models/train/losses.h"
 #include "models/train/sequence_batches.h"
 #include "models/train/sequence_net.h"
+#include "models/train/sequence_task.h"
 #include "models/train/tensor_io.h"
 #include "models/train/trainer.h"
 
@@ -27,7 +27,6 @@ constexpr char kMagic[9] = "lmrecSEQ";
 // 2: item content in the weights; 3: item text, and positions may count from the oldest input
 // (a version 2 model counts from the newest); 4: whether training read prefixes.
 constexpr uint32_t kVersion = 4;
-constexpr uint64_t kNoiseStream = 0xD809;
 // Rows of the HSTU time bias: log2 buckets of seconds, 2^63 s and beyond in the last.
 constexpr int64_t kTimeBuckets = 64;
 
@@ -38,150 +37,6 @@ std::vector<float> log_popularity(const Dataset& data) {
   for (float& c : counts) c = std::log1p(c);
   return counts;
 }
-
-// Draws the shared negatives of loss=sampled: uniformly, or in proportion to the training
-// counts through their cumulative sums.
-class NegativeSampler {
- public:
-  NegativeSampler(const std::vector<float>& log_counts, bool by_popularity) {
-    if (!by_popularity) {
-      n_ = static_cast<int64_t>(log_counts.size());
-      return;
-    }
-    double total = 0;
-    for (float c : log_counts) cumulative_.push_back(total += std::expm1(c));
-  }
-  // `ids` [k], and log(k · q(id)) for popularity (empty for uniform, where it cancels).
-  void draw(int64_t k, SampleRng& rng, std::vector<int64_t>& ids, std::vector<float>& log_q) const {
-    ids.resize(static_cast<size_t>(k));
-    log_q.clear();
-    if (cumulative_.empty()) {
-      for (auto& id : ids) id = static_cast<int64_t>(rng.below(static_cast<uint64_t>(n_)));
-      return;
-    }
-    double total = cumulative_.back();
-    for (auto& id : ids) {
-      double r = rng.uniform() * total;
-      id = std::upper_bound(cumulative_.begin(), cumulative_.end(), r) - cumulative_.begin();
-      id = std::min<int64_t>(id, static_cast<int64_t>(cumulative_.size()) - 1);
-      double p = (cumulative_[id] - (id ? cumulative_[id - 1] : 0.0)) / total;
-      log_q.push_back(static_cast<float>(std::log(static_cast<double>(k) * p)));
-    }
-  }
-
- private:
-  int64_t n_ = 0;
-  std::vector<double> cumulative_;
-};
-
-class SequenceTask : public TrainTask {
- public:
-  // newest_only: each window's one target follows its newest input (prefix windows), so only
-  // that state is computed.
-  SequenceTask(SequenceNet& net, const SequentialOptions& o, bool masked, bool newest_only,
-               SequenceWindows windows, const std::vector<float>& log_counts, torch::Device device,
-               std::function<void()> on_weights)
-      : net_(net),
-        o_(o),
-        newest_only_(newest_only),
-        windows_(std::move(windows)),
-        sampler_(log_counts, o.sampler == "popularity"),
-        device_(device),
-        noise_(make_generator(0)),
-        on_weights_(std::move(on_weights)) {
-    task_.kind = masked ? WindowTask::Kind::masked_item : WindowTask::Kind::next_item;
-    task_.pad = net.pad(), task_.mask = net.mask(), task_.mask_probability = o.mask_probability;
-    task_.from_oldest = o.positions == "oldest";
-    // Every item after a window's first (all of them when masked) is a target, except those of
-    // weight 0 (the observed part of generated windows).
-    const auto& weight = windows_.weights;
-    for (int64_t w = 0; w < windows_.size(); ++w)
-      for (int64_t k = windows_.offsets[w] + (masked ? 0 : 1); k < windows_.offsets[w + 1]; ++k)
-        targets_ += weight.empty() || weight[static_cast<size_t>(k)] > 0.0f;
-  }
-  torch::nn::Module& net() override { return net_; }
-  int64_t begin_epoch(int64_t, uint64_t seed) override {
-    rng_ = SampleRng(seed);
-    noise_ = make_generator(stream_seed(seed, kNoiseStream));
-    batches_ = length_batches(windows_, o_.train.batch_size, rng_);
-    return static_cast<int64_t>(batches_.size());
-  }
-  torch::Tensor batch_loss(int64_t batch, int64_t, int64_t& samples) override {
-    auto b = make_sequence_batch(windows_, batches_[batch], task_, rng_);
-    samples = b.n_targets;
-    auto shape = std::vector<int64_t>{b.rows, b.width};
-    auto inputs = to_tensor(b.inputs, device_).view(shape);
-    auto positions = to_tensor(b.positions, device_).view(shape);
-    auto targets = to_tensor(b.targets, device_);
-    auto times = to_tensor(b.times, device_).view(shape);
-    auto lengths = to_tensor(b.lengths, device_);
-    torch::Tensor weights;  // undefined: every target weighs 1
-    if (!windows_.weights.empty()) weights = to_tensor(b.weights, device_);
-    if (newest_only_) {
-      auto newest = (lengths - 1).unsqueeze(1);
-      auto h = net_.encode_newest(inputs, positions, lengths, times, &noise_);
-      if (weights.defined()) weights = weights.view(shape).gather(1, newest).squeeze(1);
-      return loss(h, targets.view(shape).gather(1, newest).squeeze(1), weights);
-    }
-    auto hidden = net_.encode(inputs, positions, lengths, times, &noise_);
-    auto where = targets.ge(0).nonzero().squeeze(1);
-    auto h = hidden.reshape({-1, net_.hidden()}).index_select(0, where);
-    if (weights.defined()) weights = weights.index_select(0, where);
-    return loss(h, targets.index_select(0, where), weights);
-  }
-  int64_t epoch_samples() const override { return targets_; }
-  void weights_changed() override { on_weights_(); }
-
- private:
-  torch::Tensor loss(const torch::Tensor& h, const torch::Tensor& target, const torch::Tensor& w) {
-    namespace F = torch::nn::functional;
-    torch::Tensor keep;
-    if (net_.has_text() && o_.text_id_dropout > 0)
-      keep = torch::empty({net_.n_items() + 2, 1}, net_.table.options())
-                 .bernoulli_(1.0 - o_.text_id_dropout, noise_);
-    auto items = net_.item_matrix(keep);
-    if (o_.loss == "ce") {
-      auto logits = h.mm(items.t());
-      if (net_.has_text()) logits = logits.masked_fill(net_.text_only_items(), -1e9);
-      if (!w.defined()) return F::cross_entropy(logits, target);
-      auto each =
-          F::cross_entropy(logits, target, F::CrossEntropyFuncOptions().reduction(torch::kNone));
-      return weighted_mean(each, w);
-    }
-    auto positive = (h * items.index_select(0, target)).sum(1);
-    if (o_.loss == "bce") {
-      std::vector<int64_t> ids(static_cast<size_t>(target.size(0)));
-      for (auto& id : ids)
-        id = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(net_.n_items())));
-      auto negative = (h * items.index_select(0, to_tensor(ids, device_))).sum(1);
-      return logistic_loss(torch::cat({positive, negative}),
-                           torch::cat({torch::ones_like(positive), torch::zeros_like(negative)}),
-                           w.defined() ? torch::cat({w, w}) : w);
-    }
-    std::vector<int64_t> ids;
-    std::vector<float> log_q;
-    sampler_.draw(o_.negatives, rng_, ids, log_q);
-    auto neg_ids = to_tensor(ids, device_);
-    auto negative = h.mm(items.index_select(0, neg_ids).t());  // [N × K]
-    negative = negative.masked_fill(neg_ids.unsqueeze(0) == target.unsqueeze(1), -1e9);
-    torch::Tensor q;
-    if (!log_q.empty()) q = to_tensor(log_q, device_).unsqueeze(0).expand_as(negative);
-    return sampled_softmax_loss(positive, negative, q, w);
-  }
-
-  SequenceNet& net_;
-  const SequentialOptions& o_;
-  bool newest_only_;
-  SequenceWindows windows_;
-  NegativeSampler sampler_;
-  WindowTask task_;
-  torch::Device device_;
-  SampleRng rng_{0};
-  at::Generator noise_;
-  std::function<void()> on_weights_;
-  std::vector<std::vector<int64_t>> batches_;
-  int64_t targets_ = 0;
-};
 
 // samples=auto: prefixes where the encoding work they add (every target re-reads up to max_len
 // items, ~12·hidden² multiply-adds per item and layer) is at most twice the softmax work of the

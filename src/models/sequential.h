@@ -6,7 +6,8 @@
 // Training (next-item models): every position of every history window predicts the item that
 // follows it (see models/train/sequence_batches.h), with
 //   loss=ce       softmax cross-entropy over the whole catalogue,
-//   loss=sampled  softmax over the target and `negatives` items shared by the batch, drawn
+//   loss=sampled  softmax over the target and `negatives` items shared by the batch (by each
+//                 part of it, when training runs in parts: models/train/sequence_task.h), drawn
 //                 uniformly or by popularity (with the logQ correction), accidental hits masked,
 //   loss=bce      binary cross-entropy against one uniform negative per target (SASRec's paper).
 // Masked-item models (BERT4Rec) predict masked positions of the window instead.

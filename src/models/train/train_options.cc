@@ -95,11 +95,13 @@ void TrainOptions::write(Options& out) const {
 }
 
 double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps, int64_t epoch,
-                        int64_t plateaus) {
+                        int64_t plateaus, double time_used) {
   double lr = o.learning_rate;
   if (step < o.warmup_steps) return lr * static_cast<double>(step + 1) / (o.warmup_steps + 1);
   int64_t span = std::max<int64_t>(1, total_steps - o.warmup_steps);
-  double t = std::clamp(static_cast<double>(step - o.warmup_steps) / span, 0.0, 1.0);
+  double t = std::clamp(
+      std::max(static_cast<double>(step - o.warmup_steps) / static_cast<double>(span), time_used),
+      0.0, 1.0);
   if (o.lr_schedule == "linear") return lr * (1.0 - t);
   if (o.lr_schedule == "cosine") return lr * 0.5 * (1.0 + std::cos(std::numbers::pi * t));
   if (o.lr_schedule == "exponential") return lr * std::pow(o.lr_decay, static_cast<double>(epoch));

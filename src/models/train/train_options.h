@@ -20,10 +20,11 @@ struct TrainOptions {
   // Linear warm-up from 0 over this many optimiser steps; Adam's early steps are noisy while
   // its moment estimates fill.
   int64_t warmup_steps = 0;
-  // After warm-up: constant | linear (to 0 at the last step) | cosine (to 0) | exponential
-  // (times lr_decay after every epoch) | plateau (times lr_decay after every validation check
-  // that brings no new best: the schedule for runs whose length early stopping or time_limit
-  // decides; constant where nothing is validated, as with patience 0).
+  // After warm-up: constant | linear (to 0 at the run's end) | cosine (to 0 at the run's end) |
+  // exponential (times lr_decay after every epoch) | plateau (times lr_decay after every
+  // validation check that brings no new best; constant where nothing is validated, as with
+  // patience 0). The run's end is its last step, or with time_limit the moment the time runs
+  // out when that comes first, so a time-limited run still anneals fully within its budget.
   std::string lr_schedule = "constant";
   double lr_decay = 1.0;
   double clip_norm = 0.0;  // global gradient L2 norm cap; 0 = off
@@ -31,8 +32,8 @@ struct TrainOptions {
   // checks without a new best and restore the best epoch's weights. 0 = off.
   int64_t patience = 0;
   int64_t eval_every = 1;
-  // Wall-clock budget in seconds for this call (0 = none): training stops after the epoch that
-  // uses it up, validated, and the best epoch is restored as usual.
+  // Wall-clock budget in seconds for this call (0 = none): training stops when it is used up,
+  // within the epoch at hand, which is validated, and the best epoch is restored as usual.
   double time_limit = 0;
   int64_t seed = 42;
   std::string checkpoint_dir;  // resumable state after every epoch; empty = none
@@ -57,8 +58,10 @@ void check_choice(const std::string& model, const std::string& key, const std::s
 std::string run_signature(const std::string& model, Options options, uint64_t data_fingerprint);
 
 // The learning rate at optimiser step `step` (0-based) of `total_steps`, in epoch `epoch`
-// (0-based), after `plateaus` validation checks without a new best: warm-up, then the schedule.
+// (0-based), after `plateaus` validation checks without a new best, with the fraction
+// `time_used` of the time budget gone: warm-up, then the schedule, whose progress is the
+// further along of steps and time.
 double learning_rate_at(const TrainOptions& o, int64_t step, int64_t total_steps, int64_t epoch,
-                        int64_t plateaus = 0);
+                        int64_t plateaus = 0, double time_used = 0);
 
 }  // namespace lmrec

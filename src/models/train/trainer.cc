@@ -1,5 +1,7 @@
 #include "models/train/trainer.h"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -8,6 +10,7 @@
 #include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/binary_io.h"
 #include "core/errors.h"
@@ -21,7 +24,8 @@ namespace {
 
 constexpr char kCheckpointMagic[9] = "lmrecCKP";
 // 2: the count of validation checks without a new best (lr_schedule=plateau).
-constexpr uint32_t kCheckpointVersion = 2;
+// 3: the fraction of the time budget used (linear and cosine schedules under time_limit).
+constexpr uint32_t kCheckpointVersion = 3;
 constexpr const char* kCheckpointFile = "checkpoint.bin";
 
 using Clock = std::chrono::steady_clock;
@@ -30,6 +34,7 @@ using Clock = std::chrono::steady_clock;
 struct LoopState {
   int64_t epochs_done = 0, step = 0, best_epoch = 0, misses = 0;
   int64_t plateaus = 0;  // checks without a new best over the whole run; misses resets
+  double time_used = 0;  // of the run's time budget, as the schedule reads it
   double best = -std::numeric_limits<double>::infinity();
   std::vector<torch::Tensor> best_weights;
 };
@@ -97,6 +102,7 @@ void save_checkpoint(const std::string& dir, const std::string& signature, Train
     out.u64(static_cast<uint64_t>(v));
   out.u64(double_bits(s.best));
   out.u64(static_cast<uint64_t>(s.plateaus));
+  out.u64(double_bits(s.time_used));
   write_parameters(out, task.net());
   write_tensor_list(out, s.best_weights);
   out.str(optimizer_bytes(optimizer));
@@ -119,6 +125,7 @@ bool load_checkpoint(const std::string& dir, const std::string& signature, Train
   s.misses = static_cast<int64_t>(in.u64());
   s.best = bits_double(in.u64());
   s.plateaus = in.version() >= 2 ? static_cast<int64_t>(in.u64()) : 0;
+  s.time_used = in.version() >= 3 ? bits_double(in.u64()) : 0;
   read_parameters(in, task.net(), path);
   s.best_weights = read_tensor_list(in, task.net(), path);
   load_optimizer_bytes(optimizer, in.str(), path);
@@ -161,25 +168,108 @@ std::string status_line(const EpochRecord& r, int64_t epochs, double running_los
   return s;
 }
 
-// One pass over the epoch's batches; fills loss, rate and time of `r`.
+// The part of a run's time budget used, for the schedule. A resumed call has a budget of its
+// own (time_limit counts per call), in which it anneals the part its predecessors left.
+class TimeBudget {
+ public:
+  TimeBudget(double limit, double used_before)
+      : limit_(limit), before_(used_before), started_(Clock::now()) {}
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
+  bool spent() const { return limit_ > 0 && seconds() >= limit_; }
+  double used() const {
+    if (limit_ <= 0) return before_;
+    return std::min(1.0, before_ + (1 - before_) * seconds() / limit_);
+  }
+
+ private:
+  double limit_, before_;
+  Clock::time_point started_;
+};
+
+// Parts each take one torch thread for the epoch; validation after it gets them all back.
+class OneTorchThreadPerPart {
+ public:
+  explicit OneTorchThreadPerPart(bool parts) : before_(parts ? torch::get_num_threads() : 0) {
+    if (before_ > 0) torch::set_num_threads(1);
+  }
+  ~OneTorchThreadPerPart() {
+    if (before_ > 0) torch::set_num_threads(before_);
+  }
+
+ private:
+  int before_;
+};
+
+// Runs the `shards` parts of batch `batch` at once, one thread each, and sets every
+// parameter's gradient to the sum of theirs over the batch's total weight. The sum is taken in
+// part order, so it does not depend on which part finishes first. Returns the batch's mean loss.
+double sharded_step(TrainTask& task, const std::vector<torch::Tensor>& params, int64_t batch,
+                    int64_t step, int64_t shards, int64_t& samples) {
+  std::vector<ShardLoss> parts(static_cast<size_t>(shards));
+  std::vector<std::vector<torch::Tensor>> grads(parts.size());
+  std::vector<std::exception_ptr> errors(parts.size());
+  auto work = [&](size_t k) {
+    try {
+      at::init_num_threads();  // this thread's OpenMP (and BLAS) width: torch's, here 1
+      parts[k] = task.shard_loss(batch, step, static_cast<int64_t>(k), shards);
+      if (parts[k].sum.defined())
+        grads[k] = torch::autograd::grad({parts[k].sum}, params, {}, false, false, true);
+    } catch (...) {
+      errors[k] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t k = 1; k < parts.size(); ++k) threads.emplace_back(work, k);
+  work(0);
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  double weight = 0, sum = 0;
+  samples = 0;
+  for (const auto& part : parts) {
+    weight += part.weight, samples += part.samples;
+    if (part.sum.defined()) sum += part.sum.item<double>();
+  }
+  torch::NoGradGuard no_grad;
+  for (size_t p = 0; p < params.size(); ++p) {
+    torch::Tensor total;
+    for (const auto& g : grads)
+      if (!g.empty() && g[p].defined()) total = total.defined() ? total + g[p] : g[p];
+    if (total.defined()) params[p].mutable_grad() = total / weight;
+  }
+  return sum / std::max(weight, 1e-12);
+}
+
+// One pass over the epoch's batches, cut short when the time budget runs out (a schedule that
+// anneals by time has reached rate 0 there); fills loss, rate and time of `r`.
 void run_epoch(TrainTask& task, torch::optim::Optimizer& optimizer, const TrainOptions& o,
-               int64_t n_batches, int64_t total_steps, LoopState& s, EpochRecord& r,
-               Progress& progress) {
+               int64_t n_batches, int64_t total_steps, const TimeBudget& budget, LoopState& s,
+               EpochRecord& r, Progress& progress) {
   auto params = task.net().parameters();
+  int64_t shards = std::min<int64_t>(task.max_shards(), thread_count());
+  OneTorchThreadPerPart width(shards > 1);
   auto start = Clock::now();
   double loss_sum = 0;
   int64_t samples = 0;
   task.net().train();
-  for (int64_t b = 0; b < n_batches; ++b, ++s.step) {
-    r.learning_rate = learning_rate_at(o, s.step, total_steps, r.epoch - 1, s.plateaus);
+  for (int64_t b = 0; b < n_batches && !(b > 0 && budget.spent()); ++b, ++s.step) {
+    s.time_used = budget.used();
+    r.learning_rate =
+        learning_rate_at(o, s.step, total_steps, r.epoch - 1, s.plateaus, s.time_used);
     set_learning_rate(optimizer, r.learning_rate);
     optimizer.zero_grad();
     int64_t n = 0;
-    torch::Tensor loss = task.batch_loss(b, s.step, n);
-    loss.backward();
+    double loss = 0;
+    if (shards > 1) {
+      loss = sharded_step(task, params, b, s.step, shards, n);
+    } else {
+      torch::Tensor mean = task.batch_loss(b, s.step, n);
+      mean.backward();
+      loss = mean.item<double>();
+    }
     if (o.clip_norm > 0) clip_gradients(params, o.clip_norm);
     optimizer.step();
-    loss_sum += loss.item<double>() * static_cast<double>(n);
+    loss_sum += loss * static_cast<double>(n);
     samples += n;
     progress.advance(n);
     if (b % 16 == 0 || b + 1 == n_batches)
@@ -210,9 +300,29 @@ bool early_stopping_step(TrainTask& task, const TrainOptions& o, const FitContex
 
 }  // namespace
 
+ShardLoss TrainTask::shard_loss(int64_t, int64_t, int64_t, int64_t) {
+  LMREC_THROW(ConfigError, "this training task does not run in parts (max_shards() is 1)");
+}
+
 double clip_gradients(const std::vector<torch::Tensor>& params, double max_norm) {
   return torch::nn::utils::clip_grad_norm_(params, max_norm);
 }
+
+namespace {
+
+// A step allocates and frees tensors of megabytes (the logits over all items). glibc hands
+// blocks that large back to the kernel at every free, and the page faults of taking them back,
+// from several threads at once, cost a Beauty epoch in parts 20% of its time. Keeping them in
+// the heap removes that.
+void keep_freed_tensor_memory() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's largest
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  });
+}
+
+}  // namespace
 
 void use_lmrec_threads() {
   static std::once_flag interop;
@@ -241,6 +351,7 @@ TrainResult train(TrainTask& task, const TrainOptions& o, const FitContext& ctx,
   NullProgress quiet;
   Progress& progress = ctx.progress ? *ctx.progress : quiet;
   use_lmrec_threads();
+  keep_freed_tensor_memory();
   auto optimizer = make_optimizer(task.net().parameters(), o);
   LoopState s;
   TrainResult result;
@@ -251,16 +362,14 @@ TrainResult train(TrainTask& task, const TrainOptions& o, const FitContext& ctx,
   progress.start(label, o.epochs * task.epoch_samples(), "samples");
   progress.advance(s.epochs_done * task.epoch_samples());
   bool stop = early && s.best_epoch > 0 && s.misses >= o.patience;
-  auto started = Clock::now();
+  TimeBudget budget(o.time_limit, s.time_used);
   for (int64_t epoch = s.epochs_done; epoch < o.epochs && !stop; ++epoch) {
     int64_t n_batches = task.begin_epoch(
         epoch, stream_seed(static_cast<uint64_t>(o.seed), static_cast<uint64_t>(epoch)));
     EpochRecord r;
     r.epoch = epoch + 1;
-    run_epoch(task, *optimizer, o, n_batches, n_batches * o.epochs, s, r, progress);
-    bool out_of_time =
-        o.time_limit > 0 &&
-        std::chrono::duration<double>(Clock::now() - started).count() >= o.time_limit;
+    run_epoch(task, *optimizer, o, n_batches, n_batches * o.epochs, budget, s, r, progress);
+    bool out_of_time = budget.spent();
     if (early) stop = early_stopping_step(task, o, ctx, model, s, r, out_of_time);
     stop = stop || out_of_time;
     progress.status(status_line(r, o.epochs, r.loss));

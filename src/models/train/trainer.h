@@ -4,9 +4,10 @@
 //
 // Determinism: a task draws an epoch's batches and noise only from the epoch's seed
 // (stream_seed(seed, epoch)), never from torch's global generator. A fixed seed therefore
-// gives the same weights, bit for bit with one thread, and a run resumed from a checkpoint
-// (weights, optimiser state, step and early-stopping state after an epoch) continues exactly as
-// the uninterrupted run would have.
+// gives the same weights, bit for bit for one thread count (a task that runs in parts gives
+// each part one torch thread and sums their gradients in order), and a run resumed from a
+// checkpoint (weights, optimiser state, step and early-stopping state after an epoch) continues
+// exactly as the uninterrupted run would have.
 #pragma once
 
 #include <torch/torch.h>
@@ -20,6 +21,14 @@
 
 namespace lmrec {
 
+// One part of a batch's loss, for data-parallel steps: the sum over the part's samples (each
+// times its weight) with their total weight, so the parts of a batch add up to the whole.
+struct ShardLoss {
+  torch::Tensor sum;  // undefined for an empty part
+  double weight = 0;
+  int64_t samples = 0;
+};
+
 // What a model gives the trainer.
 class TrainTask {
  public:
@@ -31,6 +40,12 @@ class TrainTask {
   // The loss of batch `batch` of the current epoch at optimiser step `step` (0-based, over the
   // whole run); `samples` receives the batch's sample count.
   virtual torch::Tensor batch_loss(int64_t batch, int64_t step, int64_t& samples) = 0;
+  // Data-parallel steps: the most parts a batch may be cut into (1: batch_loss only), and the
+  // loss of part `shard` of `shards`. The trainer runs the parts at once, one thread each with
+  // one torch thread, and sums their gradients in part order, so a part must touch only state
+  // of its own.
+  virtual int64_t max_shards() const { return 1; }
+  virtual ShardLoss shard_loss(int64_t batch, int64_t step, int64_t shard, int64_t shards);
   // Samples per epoch, for the progress bar.
   virtual int64_t epoch_samples() const = 0;
   // The weights changed outside the optimiser or training paused (before validation, after a

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -51,12 +52,25 @@ class RegressionTask : public TrainTask {
         torch::kCPU);
     return torch::mse_loss(net_.forward(x_.index_select(0, idx)), y_.index_select(0, idx));
   }
+  // Parts of a batch: its rows k, k + shards, ... (max_shards() is `parts`).
+  int64_t max_shards() const override { return parts; }
+  ShardLoss shard_loss(int64_t batch, int64_t, int64_t shard, int64_t shards) override {
+    ++shard_calls;
+    std::vector<int64_t> rows;
+    for (int64_t k = shard; k < 16; k += shards) rows.push_back(order_[batch * 16 + k]);
+    auto idx = to_tensor(rows, torch::kCPU);
+    auto error = net_.forward(x_.index_select(0, idx)) - y_.index_select(0, idx);
+    auto n = static_cast<int64_t>(rows.size());
+    return {error.square().sum(), static_cast<double>(n), n};
+  }
   int64_t epoch_samples() const override { return 96; }
   double full_loss() {
     torch::NoGradGuard no_grad;
     return torch::mse_loss(net_.forward(x_), y_).item<double>();
   }
   Linear net_;
+  int64_t parts = 1;
+  std::atomic<int> shard_calls = 0;
 
  private:
   torch::Tensor x_, y_;
@@ -136,6 +150,24 @@ TEST_F(Trainer, LearnsAndIsDeterministicForASeed) {
   EXPECT_FALSE(torch::equal(a.net_.w, c.net_.w));
 }
 
+TEST_F(Trainer, BatchesInPartsOnThreadsTrainAsWholeBatches) {
+  set_threads(3);  // three parts of 16 rows: 6, 5 and 5
+  RegressionTask whole(1), parts(1), again(1);
+  parts.parts = again.parts = 4;  // more than the threads: the trainer takes three
+  auto o = options({{"epochs", "4"}, {"learning_rate", "0.1"}});
+  double before = parts.full_loss();
+  run(parts, o);
+  run(again, o);
+  whole.parts = 1;
+  run(whole, o);
+  EXPECT_EQ(parts.shard_calls, 4 * 6 * 3);
+  EXPECT_EQ(whole.shard_calls, 0);
+  EXPECT_LT(parts.full_loss(), before / 10);
+  EXPECT_TRUE(torch::equal(parts.net_.w, again.net_.w));  // the same sums in the same order
+  EXPECT_TRUE(torch::allclose(parts.net_.w, whole.net_.w, 1e-4, 1e-5));
+  EXPECT_TRUE(torch::allclose(parts.net_.b, whole.net_.b, 1e-4, 1e-5));
+}
+
 TEST_F(Trainer, EarlyStoppingRestoresTheBestEpoch) {
   RegressionTask task(1);
   std::vector<double> figures = {0.1, 0.5, 0.3, 0.2, 0.4, 0.9};
@@ -175,6 +207,38 @@ TEST_F(Trainer, PlateauScheduleWithoutEarlyStoppingKeepsTheRate) {
   ASSERT_EQ(result.log.size(), 6u);
   for (const auto& epoch : result.log)
     EXPECT_DOUBLE_EQ(epoch.learning_rate, result.log[0].learning_rate);
+}
+
+TEST_F(Trainer, AnnealingSchedulesEndWhenTheTimeLimitDoes) {
+  // A nanosecond's budget is spent before the first step: a linear schedule starts at its
+  // end, rate 0, while a constant one still trains at its rate.
+  RegressionTask linear(1), constant(1);
+  auto before = linear.net_.w.detach().clone();
+  auto o = options({{"lr_schedule", "linear"}, {"time_limit", "1e-9"}});
+  auto annealed = run(linear, o);
+  ASSERT_EQ(annealed.log.size(), 1u);  // the run ends within its first epoch,
+  const auto& epoch = annealed.log[0];
+  EXPECT_NEAR(epoch.samples_per_s * epoch.seconds, 16.0, 1e-6);  // after one batch of 16
+  EXPECT_EQ(epoch.learning_rate, 0.0);
+  EXPECT_TRUE(torch::equal(linear.net_.w, before));
+  o.lr_schedule = "constant";
+  EXPECT_DOUBLE_EQ(run(constant, o).log[0].learning_rate, o.learning_rate);
+  EXPECT_FALSE(torch::equal(constant.net_.w, before));
+}
+
+TEST_F(Trainer, ResumedRunKeepsTheTimeBudgetItUsed) {
+  auto o = options({{"lr_schedule", "cosine"}, {"time_limit", "1e-9"}});
+  o.checkpoint_dir = dir("resume-budget");
+  RegressionTask first(1);
+  run(first, o);  // one epoch, the whole budget
+  auto after_first = first.net_.w.detach().clone();
+  o.time_limit = 0;  // the resumed call has no limit, but its schedule has already ended
+  RegressionTask second(7);
+  auto result = run(second, o);
+  ASSERT_EQ(result.resumed_after, 1);
+  ASSERT_EQ(result.log.size(), 5u);
+  for (const auto& epoch : result.log) EXPECT_EQ(epoch.learning_rate, 0.0);
+  EXPECT_TRUE(torch::equal(second.net_.w, after_first));
 }
 
 TEST_F(Trainer, ResumedRunContinuesExactlyAsAnUninterruptedOne) {
