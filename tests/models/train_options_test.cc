@@ -60,18 +60,22 @@ TEST(TrainOptions, RoundTripsAndRejectsBadValues) {
   Options in;
   in.set("optimizer", "adamw");
   in.set("clip_norm", "5");
+  in.set("ema_decay", "0.99");
   in.set("checkpoint_dir", "/tmp/x");
   auto o = TrainOptions::parse(in, "test", {});
   Options out;
   o.write(out);
   EXPECT_EQ(out.values().at("optimizer"), "adamw");
   EXPECT_EQ(TrainOptions::parse(out, "test", {}).clip_norm, 5.0);
+  EXPECT_EQ(TrainOptions::parse(out, "test", {}).ema_decay, 0.99);
   for (auto [key, value] :
        std::vector<std::pair<std::string, std::string>>{{"optimizer", "sgd"},
                                                         {"device", "tpu"},
                                                         {"epochs", "0"},
                                                         {"lr_schedule", "step"},
-                                                        {"weight_decay", "-1"}}) {
+                                                        {"weight_decay", "-1"},
+                                                        {"ema_decay", "1"},
+                                                        {"ema_decay", "-0.1"}}) {
     Options bad;
     bad.set(key, value);
     EXPECT_THROW(TrainOptions::parse(bad, "test", {}), ConfigError) << key;

@@ -32,9 +32,9 @@ void check_choice(const std::string& model, const std::string& key, const std::s
 
 const std::set<std::string>& TrainOptions::keys() {
   static const std::set<std::string> kKeys = {
-      "epochs",         "batch_size", "learning_rate", "optimizer", "weight_decay", "warmup_steps",
-      "lr_schedule",    "lr_decay",   "clip_norm",     "patience",  "eval_every",   "seed",
-      "checkpoint_dir", "log_path",   "device",        "time_limit"};
+      "epochs",         "batch_size", "learning_rate", "optimizer",  "weight_decay", "warmup_steps",
+      "lr_schedule",    "lr_decay",   "clip_norm",     "patience",   "eval_every",   "seed",
+      "checkpoint_dir", "log_path",   "device",        "time_limit", "ema_decay"};
   return kKeys;
 }
 
@@ -48,6 +48,7 @@ TrainOptions TrainOptions::parse(const Options& options, const std::string& mode
   o.lr_schedule = options.get_string("lr_schedule", o.lr_schedule);
   o.lr_decay = options.get_double("lr_decay", o.lr_decay);
   o.clip_norm = options.get_double("clip_norm", o.clip_norm);
+  o.ema_decay = options.get_double("ema_decay", o.ema_decay);
   o.patience = options.get_int("patience", o.patience);
   o.eval_every = options.get_int("eval_every", o.eval_every);
   o.time_limit = options.get_double("time_limit", o.time_limit);
@@ -63,6 +64,8 @@ TrainOptions TrainOptions::parse(const Options& options, const std::string& mode
   check_non_negative(model, "weight_decay", o.weight_decay);
   check_non_negative(model, "warmup_steps", static_cast<double>(o.warmup_steps));
   check_non_negative(model, "clip_norm", o.clip_norm);
+  if (!(o.ema_decay >= 0 && o.ema_decay < 1))
+    LMREC_THROW(ConfigError, model + ": ema_decay must be in [0, 1) (0 = off)");
   check_non_negative(model, "patience", static_cast<double>(o.patience));
   check_non_negative(model, "time_limit", o.time_limit);
   check_non_negative(model, "seed", static_cast<double>(o.seed));
@@ -85,6 +88,7 @@ void TrainOptions::write(Options& out) const {
   out.set("lr_schedule", lr_schedule);
   out.set("lr_decay", format_option(lr_decay));
   out.set("clip_norm", format_option(clip_norm));
+  out.set("ema_decay", format_option(ema_decay));
   out.set("patience", std::to_string(patience));
   out.set("eval_every", std::to_string(eval_every));
   out.set("time_limit", format_option(time_limit));

@@ -28,6 +28,10 @@ struct TrainOptions {
   std::string lr_schedule = "constant";
   double lr_decay = 1.0;
   double clip_norm = 0.0;  // global gradient L2 norm cap; 0 = off
+  // Polyak averaging (0 = off): after every step the weights' moving average moves towards
+  // them by 1 − ema_decay (warming up as (1 + t) / (10 + t) at step t); validation scores the
+  // average, and the run keeps it, so late noisy steps are smoothed without lowering the rate.
+  double ema_decay = 0.0;
   // Early stopping on FitContext::validate: every `eval_every` epochs, stop after `patience`
   // checks without a new best and restore the best epoch's weights. 0 = off.
   int64_t patience = 0;

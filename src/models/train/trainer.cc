@@ -25,7 +25,8 @@ namespace {
 constexpr char kCheckpointMagic[9] = "lmrecCKP";
 // 2: the count of validation checks without a new best (lr_schedule=plateau).
 // 3: the fraction of the time budget used (linear and cosine schedules under time_limit).
-constexpr uint32_t kCheckpointVersion = 3;
+// 4: the weights' moving average (ema_decay).
+constexpr uint32_t kCheckpointVersion = 4;
 constexpr const char* kCheckpointFile = "checkpoint.bin";
 
 using Clock = std::chrono::steady_clock;
@@ -37,6 +38,7 @@ struct LoopState {
   double time_used = 0;  // of the run's time budget, as the schedule reads it
   double best = -std::numeric_limits<double>::infinity();
   std::vector<torch::Tensor> best_weights;
+  std::vector<torch::Tensor> average;  // ema_decay > 0: the weights' moving average
 };
 
 uint64_t double_bits(double v) {
@@ -64,7 +66,7 @@ void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
   for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
 }
 
-// Best-epoch weights in parameter order, with their shapes (checked on load).
+// Best-epoch or averaged weights in parameter order, with their shapes (checked on load).
 void write_tensor_list(BinaryWriter& out, const std::vector<torch::Tensor>& tensors) {
   out.u64(tensors.size());
   for (const auto& t0 : tensors) {
@@ -79,13 +81,13 @@ std::vector<torch::Tensor> read_tensor_list(BinaryReader& in, const torch::nn::M
   auto params = net.parameters();
   uint64_t n = in.u64();
   if (n != 0 && n != params.size())
-    LMREC_THROW(FormatError, path + ": best weights do not match the model");
+    LMREC_THROW(FormatError, path + ": saved weights do not match the model");
   std::vector<torch::Tensor> tensors;
   for (uint64_t k = 0; k < n; ++k) {
     auto shape = in.array<int64_t>();
     auto data = in.array<float>();
     if (shape != params[k].sizes().vec() || static_cast<int64_t>(data.size()) != params[k].numel())
-      LMREC_THROW(FormatError, path + ": best weights do not match the model");
+      LMREC_THROW(FormatError, path + ": saved weights do not match the model");
     tensors.push_back(torch::from_blob(data.data(), params[k].sizes(), torch::kFloat32)
                           .clone()
                           .to(params[k].device()));
@@ -105,6 +107,7 @@ void save_checkpoint(const std::string& dir, const std::string& signature, Train
   out.u64(double_bits(s.time_used));
   write_parameters(out, task.net());
   write_tensor_list(out, s.best_weights);
+  write_tensor_list(out, s.average);
   out.str(optimizer_bytes(optimizer));
   out.commit();
 }
@@ -128,6 +131,7 @@ bool load_checkpoint(const std::string& dir, const std::string& signature, Train
   s.time_used = in.version() >= 3 ? bits_double(in.u64()) : 0;
   read_parameters(in, task.net(), path);
   s.best_weights = read_tensor_list(in, task.net(), path);
+  if (in.version() >= 4) s.average = read_tensor_list(in, task.net(), path);
   load_optimizer_bytes(optimizer, in.str(), path);
   in.expect_end();
   return true;
@@ -200,6 +204,41 @@ class OneTorchThreadPerPart {
   int before_;
 };
 
+// Moves the weights' average towards `params` after optimiser step `step` (0-based); the
+// first step starts it.
+void update_average(std::vector<torch::Tensor>& average, const std::vector<torch::Tensor>& params,
+                    double decay, int64_t step) {
+  torch::NoGradGuard no_grad;
+  if (average.empty()) {
+    for (const auto& p : params) average.push_back(p.detach().clone());
+    return;
+  }
+  double d =
+      std::min(decay, (1.0 + static_cast<double>(step)) / (10.0 + static_cast<double>(step)));
+  for (size_t k = 0; k < params.size(); ++k) average[k].mul_(d).add_(params[k].detach(), 1 - d);
+}
+
+// The weights' moving average, when there is one, stands in the network while this lives
+// (validation scores it); the trained weights come back after, even when validation throws.
+class AverageInNet {
+ public:
+  AverageInNet(torch::nn::Module& net, std::vector<torch::Tensor>& average)
+      : net_(net), average_(average) {
+    swap();
+  }
+  ~AverageInNet() { swap(); }
+
+ private:
+  void swap() {
+    if (average_.empty()) return;
+    auto trained = copy_parameters(net_);
+    restore_parameters(net_, average_);
+    average_ = std::move(trained);
+  }
+  torch::nn::Module& net_;
+  std::vector<torch::Tensor>& average_;
+};
+
 // Runs the `shards` parts of batch `batch` at once, one thread each, and sets every
 // parameter's gradient to the sum of theirs over the batch's total weight. The sum is taken in
 // part order, so it does not depend on which part finishes first. Returns the batch's mean loss.
@@ -269,6 +308,7 @@ void run_epoch(TrainTask& task, torch::optim::Optimizer& optimizer, const TrainO
     }
     if (o.clip_norm > 0) clip_gradients(params, o.clip_norm);
     optimizer.step();
+    if (o.ema_decay > 0) update_average(s.average, params, o.ema_decay, s.step);
     loss_sum += loss * static_cast<double>(n);
     samples += n;
     progress.advance(n);
@@ -286,6 +326,7 @@ bool early_stopping_step(TrainTask& task, const TrainOptions& o, const FitContex
                          const Recommender& model, LoopState& s, EpochRecord& r, bool last) {
   if (r.epoch % o.eval_every != 0 && r.epoch != o.epochs && !last) return false;
   task.net().eval();
+  AverageInNet averaged(task.net(), s.average);
   task.weights_changed();
   r.valid = ctx.validate(model);
   r.validated = true;
@@ -379,7 +420,10 @@ TrainResult train(TrainTask& task, const TrainOptions& o, const FitContext& ctx,
     if (!o.checkpoint_dir.empty())
       save_checkpoint(o.checkpoint_dir, signature, task, *optimizer, s);
   }
-  if (early && !s.best_weights.empty()) restore_parameters(task.net(), s.best_weights);
+  if (early && !s.best_weights.empty())
+    restore_parameters(task.net(), s.best_weights);
+  else if (!s.average.empty())
+    restore_parameters(task.net(), s.average);
   result.best_epoch = early ? s.best_epoch : 0;
   task.net().eval();
   task.weights_changed();

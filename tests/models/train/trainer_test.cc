@@ -47,6 +47,7 @@ class RegressionTask : public TrainTask {
   }
   torch::Tensor batch_loss(int64_t batch, int64_t, int64_t& samples) override {
     samples = 16;
+    seen.push_back(net_.w.detach().clone());
     auto idx = to_tensor(
         std::vector<int64_t>(order_.begin() + batch * 16, order_.begin() + batch * 16 + 16),
         torch::kCPU);
@@ -71,6 +72,7 @@ class RegressionTask : public TrainTask {
   Linear net_;
   int64_t parts = 1;
   std::atomic<int> shard_calls = 0;
+  std::vector<torch::Tensor> seen;  // the weights each batch_loss call trained from
 
  private:
   torch::Tensor x_, y_;
@@ -168,6 +170,31 @@ TEST_F(Trainer, BatchesInPartsOnThreadsTrainAsWholeBatches) {
   EXPECT_TRUE(torch::allclose(parts.net_.b, whole.net_.b, 1e-4, 1e-5));
 }
 
+TEST_F(Trainer, ValidationScoresAndTheRunKeepsTheWeightsMovingAverage) {
+  RegressionTask task(1);
+  std::vector<double> figures = {0.2, 0.5, 0.3};
+  std::vector<torch::Tensor> validated;
+  auto result = run(task, options({{"epochs", "3"}, {"patience", "5"}, {"ema_decay", "0.5"}}),
+                    [&](const Recommender&) {
+                      validated.push_back(task.net_.w.detach().clone());
+                      return figures[validated.size() - 1];
+                    });
+  ASSERT_EQ(task.seen.size(), 18u);  // seen[t] is the weights after step t - 1
+  ASSERT_EQ(validated.size(), 3u);
+  torch::Tensor average = task.seen[1].clone();
+  for (int64_t t = 1; t <= 11; ++t) {
+    double d = std::min(0.5, (1.0 + t) / (10.0 + t));
+    average = d * average + (1 - d) * task.seen[t + 1];
+    if (t == 5) {
+      EXPECT_TRUE(torch::allclose(validated[0], average, 1e-5, 1e-6));
+    }
+  }
+  EXPECT_TRUE(torch::allclose(validated[1], average, 1e-5, 1e-6));
+  EXPECT_FALSE(torch::allclose(task.seen[12], average));  // training goes on from its own
+  EXPECT_EQ(result.best_epoch, 2);
+  EXPECT_TRUE(torch::equal(task.net_.w, validated[1]));
+}
+
 TEST_F(Trainer, EarlyStoppingRestoresTheBestEpoch) {
   RegressionTask task(1);
   std::vector<double> figures = {0.1, 0.5, 0.3, 0.2, 0.4, 0.9};
@@ -242,8 +269,11 @@ TEST_F(Trainer, ResumedRunKeepsTheTimeBudgetItUsed) {
 }
 
 TEST_F(Trainer, ResumedRunContinuesExactlyAsAnUninterruptedOne) {
-  auto base = options(
-      {{"patience", "10"}, {"warmup_steps", "5"}, {"lr_schedule", "cosine"}, {"clip_norm", "3"}});
+  auto base = options({{"patience", "10"},
+                       {"warmup_steps", "5"},
+                       {"lr_schedule", "cosine"},
+                       {"clip_norm", "3"},
+                       {"ema_decay", "0.9"}});
   RegressionTask whole(1);
   run(whole, base, [&](const Recommender&) { return -whole.full_loss(); });
 
