@@ -1,7 +1,6 @@
 // The one training loop of every libtorch model: mini-batches from the model's TrainTask,
 // Adam/AdamW with warm-up and decay, gradient clipping, weight averaging, early stopping with
-// best-epoch restore,
-// resumable checkpoints, a progress bar and a JSON-lines epoch log.
+// best-epoch restore, resumable checkpoints, a progress bar and a JSON-lines epoch log.
 //
 // Determinism: a task draws an epoch's batches and noise only from the epoch's seed
 // (stream_seed(seed, epoch)), never from torch's global generator. A fixed seed therefore
