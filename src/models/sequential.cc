@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +23,14 @@
 namespace lmrec {
 
 namespace {
+
+// What is left of a time limit (0 = none) begun at `started`; a spent limit leaves a moment, so
+// the next run stops after its first batch instead of running unlimited.
+double time_left(double limit, std::chrono::steady_clock::time_point started) {
+  if (limit <= 0) return limit;
+  auto used = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return std::max(limit - used, 1e-6);
+}
 
 constexpr char kMagic[9] = "lmrecSEQ";
 // 2: item content in the weights; 3: item text, and positions may count from the oldest input
@@ -258,11 +267,13 @@ void SequentialRecommender::fit_windows(const Dataset& data, const SequenceWindo
   net->to(device);
   net_ = net;  // validation scores through this object from here on
   n_items_ = data.n_items();
+  auto started = std::chrono::steady_clock::now();
   if (options_.pretrain_epochs > 0) pretrain(*net, data, ctx);
   SequenceTask task(*net, options_, masked_, prefixes_,
                     prefixes_ ? prefix_windows(windows, options_.max_len) : windows, popularity_,
                     device, [this] { refresh_item_vectors(); });
   TrainOptions o = options_.train;
+  o.time_limit = time_left(o.time_limit, started);
   if (!stage.empty() && !o.checkpoint_dir.empty()) o.checkpoint_dir += "/" + stage;
   if (!stage.empty() && !o.log_path.empty()) {  // run.log -> run.augmented.log
     std::filesystem::path log(o.log_path);
@@ -279,7 +290,7 @@ void SequentialRecommender::pretrain(SequenceNet& net, const Dataset& data, cons
     LMREC_THROW(ConfigError, name_ + ": pretrain_epochs needs an attention model");
   TrainOptions o = options_.train;
   o.epochs = options_.pretrain_epochs;
-  o.patience = 0, o.time_limit = 0;
+  o.patience = 0;  // the time limit stays: pretraining spends the fit's budget
   o.checkpoint_dir.clear(), o.log_path.clear();
   FitContext quiet = ctx;
   quiet.validate = nullptr;  // scoring is next-item; the masked task has no validation here

@@ -44,6 +44,7 @@ struct SequentialOptions {
   double mask_probability = 0.2;    // masked-item models, and pretraining
   // Next-item attention models: epochs of masked-item pretraining (bidirectional attention,
   // the BERT4Rec task on the training sequences) before next-item fine-tuning. 0 = none.
+  // Its time counts against train.time_limit; fine-tuning gets what is left.
   int64_t pretrain_epochs = 0;
   // Item tower with content: each item's vector adds the mean embedding of its categories
   // (genres, ...), so items that share categories share strength. Needs categories in the data.

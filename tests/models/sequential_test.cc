@@ -82,6 +82,14 @@ TEST(SequentialOptions, PretrainingNeedsAnAttentionModel) {
   EXPECT_THROW(make_recommender("bert4rec", pretrain), ConfigError);
 }
 
+// Pretraining spends the fit's time budget: when it uses all of it, fine-tuning stops after
+// its first batch instead of running its 40 epochs.
+TEST(SequentialOptions, PretrainingCountsAgainstTheTimeLimit) {
+  auto model = fitted("sasrec", {"pretrain_epochs=5000", "time_limit=0.2"});
+  const auto& sequential = dynamic_cast<const SequentialRecommender&>(*model);
+  EXPECT_EQ(sequential.epoch_losses().size(), 1u);
+}
+
 TEST(SequentialOptions, HiddenMustSplitIntoHeads) {
   Options odd;
   odd.set("hidden", "10");
