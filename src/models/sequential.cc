@@ -107,8 +107,8 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   known.insert({"text", "text_id_dropout", "encoder", "model_dir", "cache"});
   if (model == "hstu") known.insert("time_bias");
   if (!masked)
-    known.insert({"loss", "negatives", "sampler", "samples", "pretrain_epochs", "augment",
-                  "augment_max_history", "augment_weight", "augment_temperature",
+    known.insert({"loss", "negatives", "sampler", "samples", "empty_prefix", "pretrain_epochs",
+                  "augment", "augment_max_history", "augment_weight", "augment_temperature",
                   "augment_teacher"});
   options.check_known(model, known);
   o.hidden = options.get_int("hidden", o.hidden);
@@ -120,6 +120,7 @@ SequentialOptions SequentialOptions::parse(const Options& options, const std::st
   o.negatives = options.get_int("negatives", o.negatives);
   o.sampler = options.get_string("sampler", o.sampler);
   o.samples = options.get_string("samples", o.samples);
+  o.empty_prefix = options.get_bool("empty_prefix", o.empty_prefix);
   o.mask_probability = options.get_double("mask_probability", o.mask_probability);
   o.pretrain_epochs = options.get_int("pretrain_epochs", o.pretrain_epochs);
   o.content = options.get_bool("content", o.content);
@@ -206,6 +207,7 @@ Options SequentialOptions::to_options(bool masked) const {
     o.set("negatives", std::to_string(negatives));
     o.set("sampler", sampler);
     o.set("samples", samples);
+    o.set("empty_prefix", format_option(empty_prefix));
   }
   train.write(o);
   return o;
@@ -228,6 +230,10 @@ void SequentialRecommender::fit(const Dataset& data, const FitContext& ctx) {
     LMREC_THROW(ConfigError, name_ +
                                  ": filter_span=whole needs samples=prefixes: a window trains "
                                  "every position, and the whole input holds their targets");
+  if (options_.empty_prefix && !prefixes_)
+    LMREC_THROW(ConfigError, name_ +
+                                 ": empty_prefix needs prefix samples (samples=prefixes, or "
+                                 "auto where it picks them)");
   // Prefix samples are cut from whole histories, so each target keeps max_len items of context.
   int64_t window = options_.max_len + (masked_ ? 0 : 1);
   auto windows =
@@ -269,9 +275,10 @@ void SequentialRecommender::fit_windows(const Dataset& data, const SequenceWindo
   n_items_ = data.n_items();
   auto started = std::chrono::steady_clock::now();
   if (options_.pretrain_epochs > 0) pretrain(*net, data, ctx);
-  SequenceTask task(*net, options_, masked_, prefixes_,
-                    prefixes_ ? prefix_windows(windows, options_.max_len) : windows, popularity_,
-                    device, [this] { refresh_item_vectors(); });
+  SequenceTask task(
+      *net, options_, masked_, prefixes_,
+      prefixes_ ? prefix_windows(windows, options_.max_len, options_.empty_prefix) : windows,
+      popularity_, device, [this] { refresh_item_vectors(); });
   TrainOptions o = options_.train;
   o.time_limit = time_left(o.time_limit, started);
   if (!stage.empty() && !o.checkpoint_dir.empty()) o.checkpoint_dir += "/" + stage;
@@ -342,6 +349,7 @@ void SequentialRecommender::encode_users(std::span<const UserContext> users, flo
     auto keep = std::min<int64_t>(static_cast<int64_t>(items.size()), options_.max_len);
     std::vector<int64_t> inputs(items.end() - keep, items.end());
     if (masked_) inputs.push_back(net_->mask());
+    if (inputs.empty() && options_.empty_prefix) inputs.push_back(net_->pad());
     auto len = static_cast<int64_t>(inputs.size());
     torch::Tensor times;  // undefined: no times given, every gap reads as 0
     if (users[u].times.size() == items.size() && keep > 0) {
@@ -380,7 +388,7 @@ void SequentialRecommender::score(std::span<const UserContext> users, float* sco
               static_cast<int>(d), 1.0f, vectors.data(), static_cast<int>(d), item_vectors_.data(),
               static_cast<int>(d), 0.0f, scores, n_items_);
   for (int64_t u = 0; u < n; ++u)
-    if (users[u].items.empty())
+    if (users[u].items.empty() && !options_.empty_prefix)  // else: what histories open with
       std::copy(popularity_.begin(), popularity_.end(), scores + u * n_items_);
 }
 

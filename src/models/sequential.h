@@ -68,6 +68,10 @@ struct SequentialOptions {
   // them where that work stays within twice the softmax's (short histories, large catalogues,
   // as in Amazon's data) and windows elsewhere.
   std::string samples = "windows";
+  // With prefix samples: each history's first item is a target too, predicted from an empty
+  // history (the padding token as the only input), as BSARec's data loader trains it. It
+  // teaches the table which items open histories, at ~1 / (mean history length) more samples.
+  bool empty_prefix = false;
   // Attention models: the BSARec frequency branch mixed into each block with this weight
   // (0 = off), keeping the lowest filter_cutoff / 2 + 1 frequencies (models/train/sequence_net.h).
   double filter_alpha = 0.0;

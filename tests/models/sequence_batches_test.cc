@@ -171,5 +171,32 @@ TEST(PrefixWindows, EveryWeightedTargetGetsItsOwnWindowEndingAtIt) {
   EXPECT_EQ(b.n_targets, 2);
 }
 
+TEST(PrefixWindows, EmptyPrefixTrainsEachHistorysFirstItemFromPaddingAlone) {
+  SequenceWindows w = sequence_windows(three_users(), 100);
+  SequenceWindows generated;  // observed context: its first item is no target
+  generated.items = {7, 8, 4};
+  generated.offsets = {0, 3};
+  generated.weights = {0.0f, 0.0f, 0.5f};
+  append_windows(w, generated);
+  auto p = prefix_windows(w, 3, true);
+  ASSERT_EQ(p.size(), 1 + 6 + 1 + 1 + 1);  // u0's 0..6, u1's 7 and 8, the generated 4
+  EXPECT_EQ(std::vector<int32_t>(p.window(0).begin(), p.window(0).end()), std::vector<int32_t>{0});
+  EXPECT_EQ(std::vector<int32_t>(p.window(7).begin(), p.window(7).end()), std::vector<int32_t>{7});
+
+  WindowTask task;
+  task.pad = 10;
+  task.from_oldest = false;
+  SampleRng rng(1);
+  std::vector<int64_t> ids = {0, 2};  // the empty prefix of u0, then 0 1 -> 2
+  auto b = make_sequence_batch(p, ids, task, rng);
+  ASSERT_EQ(b.width, 2);
+  EXPECT_EQ(b.lengths, (std::vector<int64_t>{1, 2}));
+  EXPECT_EQ(b.inputs, (std::vector<int64_t>{10, 10, 0, 1}));
+  EXPECT_EQ(b.targets, (std::vector<int64_t>{0, -1, -1, 2}));
+  EXPECT_EQ(b.positions[0], 0);
+  EXPECT_EQ(b.weights[0], 1.0f);
+  EXPECT_EQ(b.n_targets, 2);
+}
+
 }  // namespace
 }  // namespace lmrec

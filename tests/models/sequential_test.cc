@@ -67,6 +67,7 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"sasrec", "pretrain_epochs=5"},
         std::vector<std::string>{"sasrec", "augment=3", "augment_max_history=8"},
         std::vector<std::string>{"sasrec", "samples=prefixes"},
+        std::vector<std::string>{"sasrec", "samples=prefixes", "empty_prefix=true"},
         std::vector<std::string>{"sasrec", "norm=post", "attention_dropout=0.1",
                                  "filter_alpha=0.5"},
         std::vector<std::string>{"sasrec", "samples=prefixes", "filter_alpha=0.5",
@@ -114,6 +115,36 @@ TEST(SequentialOptions, WholeSpanFilterNeedsPrefixSamples) {
   Options sideways;
   sideways.set("filter_span", "sideways");
   EXPECT_THROW(make_recommender("sasrec", sideways), ConfigError);
+}
+
+TEST(SequentialOptions, EmptyPrefixNeedsPrefixSamples) {
+  EXPECT_THROW(fitted("sasrec", {"samples=windows", "empty_prefix=true"}), ConfigError);
+}
+
+// Every history opens with item 29, while item 0 is the most frequent: trained on empty
+// prefixes, a user with no history gets what histories open with, not what is most popular.
+TEST(Sequential, EmptyPrefixScoresAnEmptyHistoryByHowHistoriesOpen) {
+  std::vector<testing::Event> events;
+  int64_t t = 0;
+  for (int32_t u = 0; u < 60; ++u)
+    for (int32_t item : {29, 0, u % 20 + 1, 0, (u + 1) % 20 + 1, 0})
+      events.push_back({u, item, t++});
+  auto data = testing::make_dataset(60, kItems, events);
+  for (bool empty_prefix : {true, false}) {
+    Options o;
+    for (const char* kv : {"hidden=16", "layers=1", "heads=1", "epochs=30", "learning_rate=0.01",
+                           "dropout=0", "patience=0", "samples=prefixes"})
+      o.set(kv);
+    o.set("empty_prefix", empty_prefix ? "true" : "false");
+    auto model = make_recommender("sasrec", o);
+    NullProgress quiet;
+    FitContext ctx;
+    ctx.progress = &quiet;
+    model->fit(data, ctx);
+    auto top = model->recommend(UserContext{}, 1);
+    ASSERT_EQ(top.size(), 1u);
+    EXPECT_EQ(top[0].item, empty_prefix ? 29 : 0) << "empty_prefix=" << empty_prefix;
+  }
 }
 
 // filter_span=auto resolves by the samples a fit used; a loaded model must resolve it alike.

@@ -11,6 +11,15 @@ constexpr int64_t kSortGroup = 64;  // batches per group sorted by length
 // one such copy per ten randomly masked copies of each sequence.
 constexpr double kNewestOnly = 1.0 / 11.0;
 
+// Row r of `b` as the empty prefix: the padding token at position 0 predicting `target`.
+void fill_empty_prefix(SequenceBatch& b, int64_t r, int32_t target, float weight, int64_t pad) {
+  auto at = static_cast<size_t>(r * b.width);
+  b.lengths.push_back(1);
+  b.inputs[at] = pad;
+  b.targets[at] = weight > 0.0f ? target : -1;
+  b.weights[at] = weight > 0.0f ? weight : 0.0f;
+}
+
 }  // namespace
 
 SequenceWindows sequence_windows(const Dataset& data, int64_t max_len) {
@@ -35,13 +44,13 @@ SequenceWindows sequence_windows(const Dataset& data, int64_t max_len) {
   return w;
 }
 
-SequenceWindows prefix_windows(const SequenceWindows& windows, int64_t max_len) {
+SequenceWindows prefix_windows(const SequenceWindows& windows, int64_t max_len, bool empty_prefix) {
   SequenceWindows p;
   p.offsets.push_back(0);
   for (int64_t w = 0; w < windows.size(); ++w) {
     auto items = windows.window(w);
     auto n = static_cast<int64_t>(items.size());
-    for (int64_t k = 1; k < n; ++k) {
+    for (int64_t k = empty_prefix ? 0 : 1; k < n; ++k) {
       auto at = static_cast<size_t>(windows.offsets[w] + k);
       float weight = windows.weights.empty() ? 1.0f : windows.weights[at];
       if (weight <= 0.0f) continue;
@@ -109,8 +118,8 @@ SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<cons
   SequenceBatch b;
   b.rows = static_cast<int64_t>(ids.size());
   for (int64_t w : ids)
-    b.width =
-        std::max<int64_t>(b.width, windows.offsets[w + 1] - windows.offsets[w] - (next ? 1 : 0));
+    b.width = std::max<int64_t>(
+        {b.width, windows.offsets[w + 1] - windows.offsets[w] - (next ? 1 : 0), 1});
   auto cells = static_cast<size_t>(b.rows * b.width);
   b.inputs.assign(cells, task.pad);
   b.positions.assign(cells, 0);
@@ -123,6 +132,10 @@ SequenceBatch make_sequence_batch(const SequenceWindows& windows, std::span<cons
     const float* weight =
         windows.weights.empty() ? nullptr : &windows.weights[windows.offsets[ids[r]]];
     auto len = static_cast<int64_t>(window.size()) - (next ? 1 : 0);
+    if (len == 0) {  // next_item's empty prefix
+      fill_empty_prefix(b, r, window[0], weight ? weight[0] : 1.0f, task.pad);
+      continue;
+    }
     b.lengths.push_back(len);
     int64_t* in = b.inputs.data() + r * b.width;
     int64_t* pos = b.positions.data() + r * b.width;

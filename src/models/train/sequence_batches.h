@@ -40,8 +40,11 @@ SequenceWindows sequence_windows(const Dataset& data, int64_t max_len);
 // Every weighted target of `windows` as a window of its own: the target and at most `max_len`
 // items before it, with only the target weighted (its weight in `windows`, 1 where absent).
 // Trained on these, each target is read exactly as at inference (the newest input predicts), at
-// the cost of encoding up to max_len items per target instead of once per window.
-SequenceWindows prefix_windows(const SequenceWindows& windows, int64_t max_len);
+// the cost of encoding up to max_len items per target instead of once per window. With
+// `empty_prefix`, a window's weighted first item also becomes a one-item window: the target
+// with nothing before it (make_sequence_batch reads it as the padding token predicting it).
+SequenceWindows prefix_windows(const SequenceWindows& windows, int64_t max_len,
+                               bool empty_prefix = false);
 
 // Appends the windows of `more` to `into`, keeping the weights of both (1 where absent) and
 // the times (0 where absent).
@@ -78,8 +81,9 @@ inline int64_t input_position(int64_t j, int64_t length, bool from_oldest) {
 std::vector<std::vector<int64_t>> length_batches(const SequenceWindows& windows, int64_t batch_size,
                                                  SampleRng& rng);
 
-// next_item: inputs are window[0..n-2], targets window[1..n-1]. Items of weight 0 are never
-// targets, in either task.
+// next_item: inputs are window[0..n-2], targets window[1..n-1]; a one-item window is the empty
+// prefix, a row whose one input is `pad` and whose target is the item. Items of weight 0 are
+// never targets, in either task.
 // masked_item: inputs are the whole window with each item replaced by the mask token with
 // `mask_probability`, the target being the item; a row that draws no mask, and one row in
 // eleven regardless, gets only its newest item masked, which is the task at inference.
