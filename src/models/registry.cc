@@ -7,6 +7,7 @@
 #include "models/bpr.h"
 #include "models/bsarec.h"
 #include "models/ease.h"
+#include "models/ensemble.h"
 #include "models/gru4rec.h"
 #include "models/hstu.h"
 #include "models/ials.h"
@@ -52,6 +53,7 @@ const std::vector<std::pair<std::string, Factory>>& models() {
       {"hstu", factory<HstuRecommender, HstuOptions>()},
       {"gru4rec", factory<Gru4RecRecommender, Gru4RecOptions>()},
       {"lstm", factory<LstmRecommender, LstmOptions>()},
+      {"ensemble", factory<EnsembleRecommender, EnsembleOptions>()},
   };
   return kModels;
 }

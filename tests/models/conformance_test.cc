@@ -37,7 +37,7 @@ ModelTraits traits_of(const std::string& name) {
     for (const char* o : {"hidden=32", "latent=16", "epochs=40", "learning_rate=0.01"})
       t.options.set(o);
   }
-  for (const char* seq : {"sasrec", "bsarec", "bert4rec", "hstu", "gru4rec", "lstm"})
+  for (const char* seq : {"sasrec", "bsarec", "bert4rec", "hstu", "gru4rec", "lstm", "ensemble"})
     if (name == seq)
       for (const char* o : {"hidden=16", "layers=1", "heads=1", "epochs=30", "learning_rate=0.01",
                             "dropout=0", "patience=0", "attention_dropout=0", "batch_size=128"})
