@@ -6,6 +6,7 @@
 
 #include "core/errors.h"
 #include "data/dataset_file.h"
+#include "eval/cases.h"
 #include "eval/evaluator.h"
 
 namespace lmrec::cli {
@@ -37,6 +38,7 @@ ModelRun::ModelRun(Dataset data, const std::string& label, const std::string& sp
     : path_(label), data_(std::move(data)), split_(make_split(data_, split_method)) {
   for (uint8_t r : split_.role) has_valid_ |= r == static_cast<uint8_t>(Role::kValid);
   train_ = data_.subset(split_.mask(Role::kTrain));
+  if (has_valid_) valid_cases_ = validation_cases(data_, split_);
 }
 
 double ModelRun::validate(const Recommender& model, const std::string& metric) const {
@@ -57,6 +59,7 @@ TrainOutcome ModelRun::train(const std::string& model_name, const Options& optio
   out.model = make_recommender(model_name, options);
   FitContext ctx;
   ctx.progress = &progress;
+  if (has_valid_) ctx.valid = &valid_cases_;
   if (has_valid_)
     ctx.validate = [this, metric](const Recommender& m) { return validate(m, metric); };
   auto start = std::chrono::steady_clock::now();

@@ -43,6 +43,7 @@ class ModelRun {
   std::string path_;
   Dataset data_, train_;
   Split split_;
+  ValidationCases valid_cases_;
   bool has_valid_ = false;
 };
 

@@ -55,3 +55,19 @@ EvalCases find_cases(const Dataset& data, const Split& split, Role phase,
 }
 
 }  // namespace lmrec
+
+namespace lmrec {
+
+ValidationCases validation_cases(const Dataset& data, const Split& split) {
+  auto history = split.history_mask(Role::kValid);
+  EvalCases cases = find_cases(data, split, Role::kValid, history, 0);
+  ValidationCases out;
+  for (size_t c = 0; c < cases.size(); ++c) {
+    out.contexts.push_back(make_context(data, cases.user[c], history));
+    auto t = cases.targets(c);
+    out.targets.emplace_back(t.begin(), t.end());
+  }
+  return out;
+}
+
+}  // namespace lmrec

@@ -8,6 +8,7 @@
 
 #include "data/dataset.h"
 #include "data/split.h"
+#include "models/recommender.h"
 
 namespace lmrec {
 
@@ -31,6 +32,9 @@ struct EvalCases {
 // Cases of `phase`; `history` is split.history_mask(phase). With max_cases > 0 and fewer than
 // all cases, keeps max_cases of them spread evenly over the user order, so a partial evaluation
 // is deterministic yet not biased towards low ids.
+// The validation cases as a fit sees them (FitContext::valid): contexts from the train rows.
+ValidationCases validation_cases(const Dataset& data, const Split& split);
+
 EvalCases find_cases(const Dataset& data, const Split& split, Role phase,
                      const std::vector<uint8_t>& history, int64_t max_cases);
 

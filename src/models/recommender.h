@@ -19,8 +19,18 @@
 
 namespace lmrec {
 
+// The validation cases of a run, for models that learn from them (a pipeline's ranker): each a
+// context built from the train rows, as validation scores it, and the items it is validated
+// on. Never holds test rows.
+struct ValidationCases {
+  std::vector<UserContext> contexts;
+  std::vector<std::vector<int32_t>> targets;  // one list per context, distinct items
+  size_t size() const { return contexts.size(); }
+};
+
 struct FitContext {
   Progress* progress = nullptr;  // never null when passed to fit()
+  const ValidationCases* valid = nullptr;  // null when the run has no validation rows
   // Quality on the validation cases (higher is better, NDCG@10 by default); empty when the run
   // has no validation data. Iterative models use it for early stopping.
   std::function<double(const class Recommender&)> validate;

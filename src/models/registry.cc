@@ -17,6 +17,7 @@
 #include "models/mf.h"
 #include "models/mult_vae.h"
 #include "models/ncf.h"
+#include "models/pipeline.h"
 #include "models/popularity.h"
 #include "models/recommender.h"
 #include "models/sasrec.h"
@@ -54,6 +55,7 @@ const std::vector<std::pair<std::string, Factory>>& models() {
       {"gru4rec", factory<Gru4RecRecommender, Gru4RecOptions>()},
       {"lstm", factory<LstmRecommender, LstmOptions>()},
       {"ensemble", factory<EnsembleRecommender, EnsembleOptions>()},
+      {"pipeline", factory<PipelineRecommender, PipelineOptions>()},
   };
   return kModels;
 }

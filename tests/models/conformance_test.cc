@@ -42,6 +42,9 @@ ModelTraits traits_of(const std::string& name) {
       for (const char* o : {"hidden=16", "layers=1", "heads=1", "epochs=30", "learning_rate=0.01",
                             "dropout=0", "patience=0", "attention_dropout=0", "batch_size=128"})
         t.options.set(o);
+  if (name == "pipeline")
+    for (const char* o : {"members=ease,knn:itemknn,pop:popularity", "ranker.rounds=20"})
+      t.options.set(o);
   return t;
 }
 
