@@ -42,17 +42,6 @@ double elapsed(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-}  // namespace
-
-PipelineRecommender::PipelineRecommender(PipelineOptions options) : options_(std::move(options)) {}
-
-std::vector<int32_t> PipelineRecommender::channels() const {
-  std::vector<int32_t> out;
-  for (size_t m = 0; m < options_.members.size(); ++m)
-    if (options_.members[m].candidates > 0) out.push_back(static_cast<int32_t>(m));
-  return out;
-}
-
 // Each user's last train event held out: the rest to fit on, and the held-out events as cases
 // with the rest as history, for a fit without validation cases.
 std::pair<Dataset, ValidationCases> hold_out_last(const Dataset& train) {
@@ -69,6 +58,17 @@ std::pair<Dataset, ValidationCases> hold_out_last(const Dataset& train) {
     cases.targets.push_back({train.rows.item[train.user_end(u) - 1]});
   }
   return {train.subset(keep), std::move(cases)};
+}
+
+}  // namespace
+
+PipelineRecommender::PipelineRecommender(PipelineOptions options) : options_(std::move(options)) {}
+
+std::vector<int32_t> PipelineRecommender::channels() const {
+  std::vector<int32_t> out;
+  for (size_t m = 0; m < options_.members.size(); ++m)
+    if (options_.members[m].candidates > 0) out.push_back(static_cast<int32_t>(m));
+  return out;
 }
 
 void PipelineRecommender::fit(const Dataset& train, const FitContext& ctx) {
