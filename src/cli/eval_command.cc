@@ -5,6 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/model_run.h"
+#include "cli/rerank_sweep.h"
 #include "core/errors.h"
 #include "eval/evaluator.h"
 #include "eval/report.h"
@@ -16,7 +17,24 @@ struct EvalArgs {
   std::string data, model, split, ks = "5,10,20", phases = "valid,test";
   int64_t max_users = 0;
   bool json = false, include_history = false;
+  RerankSweepArgs sweep;
 };
+
+int run_sweep(const EvalArgs& a, const Recommender& model, const ModelRun& run,
+              const GlobalFlags& flags) {
+  RerankSweepArgs sweep = a.sweep;
+  sweep.exclude_history = !a.include_history;
+  sweep.max_users = a.max_users;
+  auto progress = flags.make_progress();
+  nlohmann::json rows = rerank_sweep(model, run, sweep, progress.get());
+  if (a.json)
+    std::printf("%s\n", rows.dump(2).c_str());
+  else
+    std::printf("%s %s on %s, test phase, %s reranking the top %d\n\n%s", model.name().c_str(),
+                a.model.c_str(), a.data.c_str(), sweep.reranker.c_str(), sweep.candidates,
+                sweep_table(rows).c_str());
+  return 0;
+}
 
 int run_eval(const EvalArgs& a, const GlobalFlags& flags) {
   nlohmann::json config;
@@ -24,6 +42,7 @@ int run_eval(const EvalArgs& a, const GlobalFlags& flags) {
   std::string split = a.split.empty() ? config.value("split", std::string("loo")) : a.split;
   ModelRun run(a.data, split);
   run.check_model_matches(config, a.model);
+  if (!a.sweep.reranker.empty()) return run_sweep(a, *model, run, flags);
   EvalOptions options;
   options.ks = parse_int_list(a.ks, "--k");
   options.exclude_history = !a.include_history;
@@ -63,7 +82,16 @@ Command add_eval(CLI::App& root, const GlobalFlags& flags) {
                   "evaluate N users spread evenly over the id range (0 = all)");
   app->add_flag("--include-history", args->include_history,
                 "rank the user's own history items too (default: excluded)");
-  app->add_flag("--json", args->json, "JSON with `valid` and `test` metric objects");
+  app->add_flag("--json", args->json,
+                "JSON with `valid` and `test` metric objects (with --rerank-sweep: one object "
+                "per lambda)");
+  app->add_option("--rerank-sweep", args->sweep.reranker,
+                  "mmr or dpp: test-phase metrics of the top-10 reranked at lambda 0..0.9");
+  app->add_option("--rerank-set", args->sweep.options,
+                  "reranker option key=value (repeatable), e.g. similarity=categories");
+  app->add_option("--rerank-candidates", args->sweep.candidates,
+                  "candidates the reranker chooses from")
+      ->capture_default_str();
   return {app, [args, &flags] { return run_eval(*args, flags); }};
 }
 
