@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/json_depth.h"
 
 namespace lmrec::cli {
 
@@ -33,12 +34,12 @@ std::vector<int> parse_int_list(const std::string& text, const std::string& what
 }
 
 nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) LMREC_THROW(IoError, "cannot open " + path);
   try {
-    return nlohmann::json::parse(in);
+    return parse_json_file_bounded(path);
   } catch (const nlohmann::json::exception& e) {
     LMREC_THROW(ConfigError, path + ": not valid JSON: " + e.what());
+  } catch (const FormatError& e) {
+    LMREC_THROW(ConfigError, e.what());
   }
 }
 

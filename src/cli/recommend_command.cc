@@ -46,6 +46,10 @@ int run_recommend(const RecommendArgs& a) {
   if (a.k <= 0) LMREC_THROW(ConfigError, "-k must be positive");
   nlohmann::json config;
   auto model = load_model(a.model, &config);
+  // A model that reads no text would rank as if no query had been given.
+  if (!a.query.empty() && !model->reads_text())
+    LMREC_THROW(ConfigError, "--query: model " + model->name() + " (" + a.model +
+                                 ") does not read text; use a model that does, e.g. semantic");
   Dataset data = load_dataset(a.data);
   if (data.n_items() != model->n_items())
     LMREC_THROW(FormatError, "model " + a.model + " knows " + std::to_string(model->n_items()) +

@@ -103,12 +103,22 @@ Command add_serve(CLI::App& root, const GlobalFlags& flags) {
                   "reuse a finished answer this long while the user's history, the model and the "
                   "catalogue are unchanged (0 = off)")
       ->capture_default_str();
-  app->add_option("--api-keys", a->api_keys,
-                  "file of KEY:read|write|read+write entries (also LMREC_API_KEYS)");
+  app->add_option(
+      "--api-keys", a->api_keys,
+      "file of KEY:SCOPES entries, scopes read, write, admin joined by + (also LMREC_API_KEYS)");
   app->add_option("--history", a->service.max_history, "recent events per user the model sees")
       ->capture_default_str();
   app->add_option("--new-item-slots", a->service.new_item_slots,
                   "list slots for items added while serving")
+      ->capture_default_str();
+  app->add_option("--explore-slots", a->service.explore_slots,
+                  "last list slots filled by Thompson sampling among the model's next items "
+                  "(0 = off)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app->add_option("--explore-pool", a->service.explore_pool,
+                  "model-ranked items past the list that the explore slots sample from")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app->add_option(
       "--retrain-model", a->retrain.model,

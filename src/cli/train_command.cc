@@ -69,9 +69,16 @@ int run_train(TrainArgs& a, const GlobalFlags& flags) {
   auto progress = flags.make_progress();
   std::unique_ptr<Store> store = a.store.empty() ? nullptr : open_store(a.store);
   ModelRun run = store ? ModelRun(read_snapshot(*store), a.store, a.split) : ModelRun(a.data, a.split);
+  std::vector<Options> grid = expand_grid(base, a.grid);
+  // Without validation rows every trial scores NaN and the first would win unexamined.
+  if (grid.size() > 1 && !run.has_validation())
+    LMREC_THROW(ConfigError, "--grid chooses among " + std::to_string(grid.size()) +
+                                 " option sets on validation rows, but split '" + a.split +
+                                 "' has none; use a split with a validation part (loo, "
+                                 "last:V:T, temporal:V:T or random:V:T with V > 0)");
   TrainOutcome best;
   nlohmann::json trials = nlohmann::json::array();
-  for (const Options& options : expand_grid(base, a.grid)) {
+  for (const Options& options : grid) {
     TrainOutcome t = run.train(a.model, options, a.metric, *progress);
     trials.push_back({{"options", t.model->options().to_json()},
                       {a.metric, t.valid_metric},

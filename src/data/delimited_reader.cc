@@ -43,6 +43,8 @@ void check_utf8(const DelimitedRecords& rec, const Shape& shape) {
 std::string_view id_field(const DelimitedRecords& rec, int k) {
   std::string_view v = trim(rec[k]);
   if (v.empty()) fail(rec, k, "expected an id, got an empty field");
+  if (has_control_char(v))
+    fail(rec, k, "expected an id without control characters, got " + quote_text(v));
   return v;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.h"
 #include "data/column_roles.h"
 #include "data/text_fields.h"
 #include "data/text_file.h"
@@ -21,6 +22,10 @@ std::string parse_problem(const json::exception& e) {
 }
 
 json parse_object(const std::string& path, int64_t line, std::string_view text) {
+  if (!json_depth_within(text))
+    LMREC_THROW_INPUT(
+        path, line, "record",
+        "expected a JSON object nested at most " + std::to_string(kMaxJsonDepth) + " levels deep");
   json object;
   try {
     object = json::parse(text.begin(), text.end());
@@ -38,7 +43,7 @@ std::vector<std::string> first_keys(std::string_view text) {
   LineCursor lines(text);
   std::string_view line;
   while (lines.next(line)) {
-    if (is_blank(line)) continue;
+    if (is_blank(line) || !json_depth_within(line)) continue;
     json object = json::parse(line.begin(), line.end(), nullptr, false);
     if (object.is_discarded() || !object.is_object()) continue;
     std::vector<std::string> keys;
@@ -67,6 +72,8 @@ class ObjectFields {
       fail(key, std::string("expected an id (string or integer), got ") + v.type_name());
     const auto& s = v.get_ref<const std::string&>();
     if (trim(s).empty()) fail(key, "expected an id, got an empty string");
+    if (has_control_char(trim(s)))
+      fail(key, "expected an id without control characters, got " + quote_text(trim(s)));
     return std::string(trim(s));
   }
 

@@ -33,6 +33,10 @@ void parse_sequence(const std::string& path, int64_t line_number, std::string_vi
       if (!is_valid_utf8(tokens[k]))
         LMREC_THROW_INPUT(path, line_number, token_name(k),
                           "expected UTF-8 text, got " + quote_text(tokens[k]));
+  for (size_t k = 0; k < tokens.size(); ++k)
+    if (has_control_char(tokens[k]))
+      LMREC_THROW_INPUT(path, line_number, token_name(k),
+                        "expected an id without control characters, got " + quote_text(tokens[k]));
   for (size_t k = 1; k < tokens.size(); ++k)
     sink.add(tokens[0], tokens[k], 1.0f, sink.next_order());
 }

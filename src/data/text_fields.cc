@@ -135,6 +135,14 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+bool has_control_char(std::string_view s) {
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7F) return true;
+  }
+  return false;
+}
+
 std::string latin1_to_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size() + s.size() / 8);

@@ -23,6 +23,10 @@ bool parse_time(std::string_view s, int64_t& out);
 // True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 // Pure ASCII, the common case, is checked 8 bytes at a time.
 bool is_valid_utf8(std::string_view s);
+// True when `s` holds a control byte (below 0x20, or 0x7f). Ids are refused with one: items.txt
+// and other files lmrec writes hold one id a line, and an id with a line break would not read
+// back as itself.
+bool has_control_char(std::string_view s);
 // Converts ISO-8859-1 (latin-1) bytes to UTF-8.
 std::string latin1_to_utf8(std::string_view s);
 // Text that is valid UTF-8 stays as it is; anything else is read as latin-1. Files documented

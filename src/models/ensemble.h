@@ -36,6 +36,7 @@ class EnsembleRecommender : public Recommender {
   void fit(const Dataset& train, const FitContext& ctx) override;
   int32_t n_items() const override;
   void score(std::span<const UserContext> users, float* scores) const override;
+  bool reads_text() const override { return !members_.empty() && members_.front()->reads_text(); }
   // Each member in its own model folder, `member<k>`, beside ensemble.bin, which ties them.
   void save_weights(const std::string& dir) const override;
   void load_weights(const std::string& dir) override;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/errors.h"
+#include "core/json_depth.h"
 
 namespace lmrec {
 
@@ -44,11 +45,11 @@ void save_model(const Recommender& model, const std::string& dir, const nlohmann
 
 std::unique_ptr<Recommender> load_model(const std::string& dir, nlohmann::json* config_out) {
   std::string path = dir + "/config.json";
-  std::ifstream in(path);
-  if (!in) LMREC_THROW(IoError, "cannot open model " + path + " (is " + dir + " a model folder?)");
+  if (!std::ifstream(path))
+    LMREC_THROW(IoError, "cannot open model " + path + " (is " + dir + " a model folder?)");
   nlohmann::json config;
   try {
-    config = nlohmann::json::parse(in);
+    config = parse_json_file_bounded(path);  // FormatError when nested too deeply
   } catch (const nlohmann::json::exception& e) {
     LMREC_THROW(FormatError, path + ": not valid JSON: " + e.what());
   }

@@ -50,6 +50,9 @@ class Recommender {
   // Models whose scores estimate the interaction value (ratings) say so; the evaluator then
   // also reports RMSE/MAE.
   virtual bool predicts_values() const { return false; }
+  // Models whose scores depend on UserContext::text (a query) say so; callers refuse a query
+  // for the others rather than answer it as if it had been read.
+  virtual bool reads_text() const { return false; }
   virtual void save_weights(const std::string& dir) const = 0;
   virtual void load_weights(const std::string& dir) = 0;
 

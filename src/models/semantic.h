@@ -55,6 +55,7 @@ class SemanticRecommender : public Recommender {
   int32_t n_items() const override { return n_items_; }
   // Loads the encoder on first use when a context has text or user_vector is "text".
   void score(std::span<const UserContext> users, float* scores) const override;
+  bool reads_text() const override { return true; }
   void save_weights(const std::string& dir) const override;
   void load_weights(const std::string& dir) override;
 

@@ -23,6 +23,18 @@ bool same(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+const char* scope_name(Scope scope) {
+  switch (scope) {
+    case Scope::kRead:
+      return "read";
+    case Scope::kWrite:
+      return "write";
+    case Scope::kAdmin:
+      return "admin";
+  }
+  return "unknown";
+}
+
 void ApiKeys::add_spec(const std::string& spec) {
   std::string flat = spec;
   for (char& c : flat)
@@ -34,8 +46,8 @@ void ApiKeys::add_spec(const std::string& spec) {
     auto colon = entry.rfind(':');
     if (colon == std::string::npos)
       LMREC_THROW(ConfigError,
-                  "API key entry without a scope (expected KEY:read, KEY:write or "
-                  "KEY:read+write)");
+                  "API key entry without a scope (expected KEY:read, KEY:write, KEY:admin or "
+                  "scopes joined by '+', e.g. KEY:read+write)");
     std::string key = entry.substr(0, colon), scopes = entry.substr(colon + 1);
     int bits = 0;
     std::stringstream parts(scopes);
@@ -44,8 +56,10 @@ void ApiKeys::add_spec(const std::string& spec) {
         bits |= static_cast<int>(Scope::kRead);
       else if (s == "write")
         bits |= static_cast<int>(Scope::kWrite);
+      else if (s == "admin")
+        bits |= static_cast<int>(Scope::kAdmin);
       else
-        LMREC_THROW(ConfigError, "API key scope '" + s + "': expected read or write");
+        LMREC_THROW(ConfigError, "API key scope '" + s + "': expected read, write or admin");
     }
     if (key.size() < 8) LMREC_THROW(ConfigError, "API keys must be at least 8 characters");
     keys_[key] |= bits;

@@ -1,6 +1,9 @@
-// API keys with scopes: `read` (recommend, similar) and `write` (feedback, catalogue, admin).
-// Keys come from a spec "KEY:read,KEY2:write,KEY3:read+write" (LMREC_API_KEYS or a file with
-// one such entry a line). With no keys configured every request is allowed.
+// API keys with scopes: `read` (recommend, similar), `write` (feedback, catalogue, deleting a
+// user) and `admin` (loading a model folder by server path, rollback, retraining). Admin is its
+// own scope because loading a folder reads server files and retraining spends its cores; a key
+// that may write events need not be trusted with either. Keys come from a spec
+// "KEY:read,KEY2:write,KEY3:read+write+admin" (LMREC_API_KEYS or a file with one such entry a
+// line). With no keys configured every request is allowed.
 #pragma once
 
 #include <string>
@@ -8,7 +11,10 @@
 
 namespace lmrec {
 
-enum class Scope { kRead = 1, kWrite = 2 };
+enum class Scope { kRead = 1, kWrite = 2, kAdmin = 4 };
+
+// "read", "write" or "admin".
+const char* scope_name(Scope scope);
 
 class ApiKeys {
  public:

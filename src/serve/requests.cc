@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_depth.h"
+#include "data/text_fields.h"
 #include "serve/json_errors.h"
 
 namespace lmrec {
@@ -11,8 +13,10 @@ using nlohmann::json;
 
 json parse_body(const std::string& body) {
   try {
-    return json::parse(body);
+    return parse_json_bounded(body, "request body");
   } catch (const json::parse_error& e) {
+    LMREC_API_ERROR(400, std::string("malformed JSON body: ") + e.what());
+  } catch (const FormatError& e) {
     LMREC_API_ERROR(400, std::string("malformed JSON body: ") + e.what());
   }
 }
@@ -33,6 +37,8 @@ StoreEvent parse_event(const json& o, const std::string& at) {
   StoreEvent e;
   e.user = string_member(o, "user", at, true);
   e.item = string_member(o, "item", at, true);
+  check_id(at + "user", e.user);
+  check_id(at + "item", e.item);
   e.type = string_member(o, "type", at, false);
   if (auto it = o.find("value"); it != o.end()) {
     if (!it->is_number()) LMREC_API_ERROR(400, at + "value must be a number");
@@ -66,6 +72,7 @@ std::vector<StoreEvent> parse_events(const std::string& body, size_t max_events)
 }
 
 StoreItem parse_item(const std::string& id, const std::string& body) {
+  check_id("item", id);
   StoreItem item;
   item.id = id;
   if (body.find_first_not_of(" \t\r\n") == std::string::npos) return item;
@@ -86,6 +93,19 @@ StoreItem parse_item(const std::string& id, const std::string& body) {
       item.attributes[k] = v.is_string() ? v.get<std::string>() : v.dump();
   }
   return item;
+}
+
+std::string parse_model_path(const std::string& body) {
+  json o = parse_body(body);
+  if (!o.is_object() || !o.contains("path") || !o["path"].is_string())
+    LMREC_API_ERROR(400, "expected {\"path\": \"MODEL_FOLDER\"}");
+  return o["path"].get<std::string>();
+}
+
+void check_id(const std::string& what, const std::string& id) {
+  if (has_control_char(id))
+    LMREC_API_ERROR(400, what + " " + quote_text(id) +
+                             ": ids may not hold control characters (line breaks, tabs, ...)");
 }
 
 int parse_int_param(const std::string& name, const std::optional<std::string>& text, int fallback,

@@ -17,6 +17,11 @@ std::vector<StoreEvent> parse_events(const std::string& body, size_t max_events)
 // empty body describes a bare item.
 StoreItem parse_item(const std::string& id, const std::string& body);
 
+// {"path": "MODEL_FOLDER"}, the body of loading a model.
+std::string parse_model_path(const std::string& body);
+// Refuses (400) an id with a control character, naming `what` ("user", "item") and the id.
+void check_id(const std::string& what, const std::string& id);
+
 // Query parameters: `text` absent -> fallback.
 int parse_int_param(const std::string& name, const std::optional<std::string>& text, int fallback,
                     int min, int max);

@@ -123,14 +123,14 @@ struct Server::Impl {
       LMREC_API_ERROR(401,
                       "missing or unknown API key (send Authorization: Bearer KEY or X-Api-Key)");
     if (status == 403)
-      LMREC_API_ERROR(403, std::string("this API key lacks the ") +
-                               (scope == Scope::kRead ? "read" : "write") + " scope");
+      LMREC_API_ERROR(403, std::string("this API key lacks the ") + scope_name(scope) + " scope");
   }
 
   void recommend(const httplib::Request& req, httplib::Response& res) {
     RecommendRequest r;
     auto user = param(req, "user");
     if (!user || user->empty()) LMREC_API_ERROR(400, "user is required (?user=ID)");
+    check_id("user", *user);
     r.user = *user;
     r.k = parse_int_param("k", param(req, "k"), 10, 1, service.max_k());
     r.exclude_seen = parse_bool_param("exclude_seen", param(req, "exclude_seen"), true);
@@ -151,6 +151,7 @@ struct Server::Impl {
   void similar(const httplib::Request& req, httplib::Response& res) {
     int k = parse_int_param("k", param(req, "k"), 10, 1, service.max_k());
     std::string item = req.matches[1];
+    check_id("item", item);
     send(res, {{"item", item},
                {"items", item_list(service, service.similar(item, k), "scored from this item")}});
   }
@@ -166,11 +167,9 @@ struct Server::Impl {
   }
 
   void admin_load(const httplib::Request& req, httplib::Response& res) {
-    json body = json::parse(req.body);
-    if (!body.is_object() || !body.contains("path") || !body["path"].is_string())
-      LMREC_API_ERROR(400, "expected {\"path\": \"MODEL_FOLDER\"}");
+    std::string path = parse_model_path(req.body);
     try {
-      send(res, {{"version", service.load_model(body["path"].get<std::string>())}});
+      send(res, {{"version", service.load_model(path)}});
     } catch (const IoError& e) {
       LMREC_API_ERROR(400, e.what());
     } catch (const FormatError& e) {
@@ -215,7 +214,8 @@ struct Server::Impl {
 
   void routes() {
     using R = Route;
-    auto read = std::optional<Scope>(Scope::kRead), write = std::optional<Scope>(Scope::kWrite);
+    auto read = std::optional<Scope>(Scope::kRead), write = std::optional<Scope>(Scope::kWrite),
+         admin = std::optional<Scope>(Scope::kAdmin);
     auto bind = [this](void (Impl::*fn)(const httplib::Request&, httplib::Response&)) {
       return [this, fn](const httplib::Request& q, httplib::Response& s) { (this->*fn)(q, s); };
     };
@@ -230,20 +230,22 @@ struct Server::Impl {
     http.Delete(
         R"(/v1/items/([^/]+))",
         guard(R::kDeleteItem, write, [this](const httplib::Request& q, httplib::Response& s) {
+          check_id("item", q.matches[1]);
           service.delete_item(q.matches[1]);
           send(s, {{"item", std::string(q.matches[1])}, {"deleted", true}});
         }));
     http.Delete(
         R"(/v1/users/([^/]+))",
         guard(R::kDeleteUser, write, [this](const httplib::Request& q, httplib::Response& s) {
+          check_id("user", q.matches[1]);
           int64_t n = service.delete_user(q.matches[1]);
           send(s, {{"user", std::string(q.matches[1])}, {"deleted", true}, {"events", n}});
         }));
-    http.Get("/v1/admin/models", guard(R::kAdmin, write, bind(&Impl::admin_models)));
-    http.Post("/v1/admin/models", guard(R::kAdmin, write, bind(&Impl::admin_load)));
-    http.Post("/v1/admin/rollback", guard(R::kAdmin, write, bind(&Impl::admin_rollback)));
-    http.Post("/v1/admin/retrain", guard(R::kAdmin, write, bind(&Impl::admin_retrain)));
-    http.Get("/v1/admin/retrain", guard(R::kAdmin, write, bind(&Impl::admin_retrain)));
+    http.Get("/v1/admin/models", guard(R::kAdmin, admin, bind(&Impl::admin_models)));
+    http.Post("/v1/admin/models", guard(R::kAdmin, admin, bind(&Impl::admin_load)));
+    http.Post("/v1/admin/rollback", guard(R::kAdmin, admin, bind(&Impl::admin_rollback)));
+    http.Post("/v1/admin/retrain", guard(R::kAdmin, admin, bind(&Impl::admin_retrain)));
+    http.Get("/v1/admin/retrain", guard(R::kAdmin, admin, bind(&Impl::admin_retrain)));
     http.Get("/healthz",
              guard(R::kHealth, {}, [this](const httplib::Request&, httplib::Response& s) {
                bool ready = service.live().current() != nullptr;

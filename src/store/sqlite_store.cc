@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
+#include "core/json_depth.h"
 #include "store/migrations.h"
 #include "store/sqlite.h"
 #include "store/store.h"
@@ -18,8 +19,10 @@ std::string to_json_text(const std::vector<std::string>& v) { return nlohmann::j
 template <typename T>
 T from_json_text(const std::string& text) {
   try {
-    return nlohmann::json::parse(text).get<T>();
+    return parse_json_bounded(text, "stored JSON").get<T>();
   } catch (const nlohmann::json::exception&) {
+    return T{};
+  } catch (const FormatError&) {
     return T{};
   }
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
+#include "core/json_depth.h"
 
 namespace lmrec {
 namespace {
@@ -92,11 +93,10 @@ std::u32string PieceTokenizer::normalize(std::string_view text) {
 }
 
 PieceTokenizer PieceTokenizer::load(const std::string& vocab_path) {
-  std::ifstream in(vocab_path);
-  if (!in) LMREC_THROW(IoError, "cannot open vocabulary " + vocab_path);
+  if (!std::ifstream(vocab_path)) LMREC_THROW(IoError, "cannot open vocabulary " + vocab_path);
   nlohmann::json vocab;
   try {
-    vocab = nlohmann::json::parse(in);
+    vocab = parse_json_file_bounded(vocab_path);
   } catch (const nlohmann::json::exception& e) {
     LMREC_THROW(FormatError, vocab_path + ": not valid JSON (" + e.what() + ")");
   }

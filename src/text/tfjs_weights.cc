@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "core/hash.h"
+#include "core/json_depth.h"
 
 namespace lmrec {
 namespace {
@@ -89,7 +90,7 @@ TfjsWeights TfjsWeights::load(const std::string& dir,
   w.manifest_path_ = (std::filesystem::path(dir) / "model.json").string();
   nlohmann::json model;
   try {
-    model = nlohmann::json::parse(read_file(w.manifest_path_, "model manifest"));
+    model = parse_json_bounded(read_file(w.manifest_path_, "model manifest"), w.manifest_path_);
     for (const auto& group : model.at("weightsManifest"))
       read_group(group, dir, w.manifest_path_, shard_digests, w.tensors_);
   } catch (const nlohmann::json::exception& e) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "data/dataset_file.h"
 #include "models/factor_model.h"
 #include "support/tiny_data.h"
 
@@ -80,21 +81,35 @@ TEST(AnnCli, ExportIndexAndRecommendWithAnn) {
       run_lmrec("export --model " + model + " --out " + dir + "/npy --data " + data + " --json");
   ASSERT_EQ(exported.status, 0) << exported.out;
   auto manifest = nlohmann::json::parse(exported.out);
+  // The exported arrays are the model's own, value for value, in model row order.
+  auto loaded = load_model(model);
+  const auto* fm = dynamic_cast<const FactorModel*>(loaded.get());
+  ASSERT_NE(fm, nullptr);
   int64_t rows = 0, cols = 0;
   auto factors = read_npy(dir + "/npy/item_factors.npy", rows, cols);
   EXPECT_EQ(rows, 40);
   EXPECT_EQ(cols, manifest["factors"].get<int64_t>());
+  EXPECT_EQ(cols, fm->factors());
+  ASSERT_FALSE(factors.empty());
+  EXPECT_EQ(factors, std::vector<float>(fm->item_factors().begin(), fm->item_factors().end()));
+  EXPECT_EQ(manifest.contains("item_biases"), !fm->item_biases().empty());
   if (manifest.contains("item_biases")) {
-    read_npy(dir + "/npy/item_biases.npy", rows, cols);
+    auto biases = read_npy(dir + "/npy/item_biases.npy", rows, cols);
     EXPECT_EQ(rows, 40);
+    EXPECT_EQ(biases, std::vector<float>(fm->item_biases().begin(), fm->item_biases().end()));
   }
-  std::ifstream ids(dir + "/npy/items.txt");
-  int lines = 0;
-  for (std::string line; std::getline(ids, line);) lines += !line.empty();
-  EXPECT_EQ(lines, 40);
+  Dataset dataset = load_dataset(data);
+  std::vector<std::string> ids;
+  std::ifstream id_file(dir + "/npy/items.txt");
+  for (std::string line; std::getline(id_file, line);) ids.push_back(line);
+  EXPECT_EQ(ids, dataset.items.names());
   CommandResult bin = run_lmrec("export --model " + model + " --out " + dir + "/bin --format bin");
   ASSERT_EQ(bin.status, 0) << bin.out;
-  EXPECT_EQ(std::filesystem::file_size(dir + "/bin/item_factors.bin"), factors.size() * 4);
+  ASSERT_EQ(std::filesystem::file_size(dir + "/bin/item_factors.bin"), factors.size() * 4);
+  std::vector<float> raw(factors.size());
+  std::ifstream(dir + "/bin/item_factors.bin", std::ios::binary)
+      .read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size() * 4));
+  EXPECT_EQ(raw, factors);
   EXPECT_EQ(run_lmrec("export --model " + model + " --out " + dir + "/x --format csv").status, 64);
 
   std::string user = " --data " + data + " --model " + model + " --user 3 -k 5 --json";

@@ -142,5 +142,25 @@ TEST(DelimitedReader, ErrorMessageQuotesTheBadValue) {
   }
 }
 
+TEST(DelimitedReader, IdsWithControlCharactersAreRefused) {
+  // Quoted fields may hold line breaks; ids with one would not survive items.txt.
+  const std::vector<BadRecord> cases = {
+      {"\"a\nb\",2,4,5", "userId"},
+      {"1,\"x\ry\",4,5", "movieId"},
+      {"1,x\x01,4,5", "movieId"},
+      {"1\x7F,2,4,5", "userId"},
+  };
+  for (const auto& c : cases) {
+    ScratchDir dir;
+    auto path =
+        dir.write("ratings.csv", "userId,movieId,rating,timestamp\n1,1,4,5\n" + c.line + "\n");
+    SCOPED_TRACE(c.line);
+    expect_input_error([&] { read_input(path, "csv"); }, path, 3, c.field);
+  }
+  ScratchDir dir;
+  auto tsv = dir.write("log.tsv", "user\titem\nu1\ti1\nu2\tx\x1Fy\n");
+  expect_input_error([&] { read_input(tsv, "tsv"); }, tsv, 3, "item");
+}
+
 }  // namespace
 }  // namespace lmrec

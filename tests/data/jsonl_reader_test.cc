@@ -60,5 +60,40 @@ TEST(JsonlReader, JsonArrayFileIsRefusedWithAHint) {
   EXPECT_THROW(read_input(path), ConfigError);
 }
 
+TEST(JsonlReader, IdsWithControlCharactersAreRefused) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"user":"a\nb","item":2,"event":"view"})", "user"},
+      {R"({"user":1,"item":"x\u0000","event":"view"})", "item"},
+      {R"({"user":1,"item":2,"event":"click\t"})", "event"},
+  };
+  for (const auto& [line, field] : cases) {
+    ScratchDir dir;
+    auto path =
+        dir.write("log.jsonl", "{\"user\":1,\"item\":2,\"event\":\"view\"}\n" + line + "\n");
+    SCOPED_TRACE(line);
+    expect_input_error([&] { read_input(path, "auto", "user=user,item=item,event=event"); }, path,
+                       2, field);
+  }
+}
+
+TEST(JsonlReader, DeeplyNestedRecordIsAnInputError) {
+  // A bad value is dumped into the message; dumping 300,000 levels overflows the stack.
+  std::string deep = std::string(300000, '[') + std::string(300000, ']');
+  ScratchDir dir;
+  auto path = dir.write("log.jsonl",
+                        "{\"user\":1,\"item\":2,\"rating\":3}\n"
+                        "{\"user\":1,\"item\":3,\"rating\":" +
+                            deep + "}\n");
+  expect_input_error([&] { read_input(path); }, path, 2, "record");
+  // Also when it is the first line, whose keys choose the roles.
+  auto first = dir.write("first.jsonl", "{\"user\":1,\"item\":3,\"rating\":" + deep +
+                                            "}\n{\"user\":1,\"item\":2,\"rating\":3}\n");
+  expect_input_error([&] { read_input(first); }, first, 1, "record");
+  // 64 levels are still read.
+  auto ok = dir.write("ok.jsonl", "{\"user\":1,\"item\":2,\"x\":" + std::string(63, '[') +
+                                      std::string(63, ']') + "}\n");
+  EXPECT_EQ(read_input(ok).n_interactions(), 1);
+}
+
 }  // namespace
 }  // namespace lmrec

@@ -50,5 +50,15 @@ TEST(S3recReader, RatingsLikeTextIsNotTakenForSequences) {
   EXPECT_THROW(detect_format(dir.write("fixed.txt", fixed)), ConfigError);
 }
 
+TEST(S3recReader, IdsWithControlCharactersAreRefused) {
+  ScratchDir dir;
+  auto path = dir.write("seq.txt", "1 1 2\n2 5 6\x01\n");
+  expect_input_error([&] { read_input(path, "s3rec"); }, path, 2, "item 2");
+  auto user = dir.write("user.txt",
+                        "1 1 2\n\x7F"
+                        "2 5\n");
+  expect_input_error([&] { read_input(user, "s3rec"); }, user, 2, "user");
+}
+
 }  // namespace
 }  // namespace lmrec

@@ -27,9 +27,12 @@ TEST(MultVae, LossDecreasesAndClustersAreLearnt) {
   const auto& losses = model.epoch_losses();
   ASSERT_EQ(losses.size(), 60u);
   EXPECT_LT(losses.back(), 0.8 * losses.front());
-  for (const auto& s : model.recommend(history({0, 1, 2}), 4)) EXPECT_LT(s.item, kClusterItems);
-  for (const auto& s : model.recommend(history({kClusterItems, kClusterItems + 3}), 4))
-    EXPECT_GE(s.item, kClusterItems);
+  auto top_a = model.recommend(history({0, 1, 2}), 4);
+  ASSERT_EQ(top_a.size(), 4u);
+  for (const auto& s : top_a) EXPECT_LT(s.item, kClusterItems);
+  auto top_b = model.recommend(history({kClusterItems, kClusterItems + 3}), 4);
+  ASSERT_EQ(top_b.size(), 4u);
+  for (const auto& s : top_b) EXPECT_GE(s.item, kClusterItems);
 }
 
 TEST(MultDae, HasNoAnnealingOptions) {

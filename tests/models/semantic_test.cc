@@ -143,7 +143,9 @@ TEST(Semantic, QueryWithoutHistoryRanksItsTopicFirst) {
   ASSERT_EQ(top.size(), 3u);
   for (const auto& s : top) EXPECT_GE(s.item, 3) << "item " << s.item;
   c.text = "exploring outer space";
-  for (const auto& s : model.recommend(c, 3)) EXPECT_LT(s.item, 3) << "item " << s.item;
+  auto space = model.recommend(c, 3);
+  ASSERT_EQ(space.size(), 3u);
+  for (const auto& s : space) EXPECT_LT(s.item, 3) << "item " << s.item;
 }
 
 TEST(Semantic, AnimationQueryBringsAnimatedFilmsOnMovielens) {

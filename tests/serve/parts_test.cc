@@ -54,7 +54,14 @@ TEST(ServePartsTest, ApiKeyScopes) {
   EXPECT_EQ(keys.check("", Scope::kRead), 401);
   EXPECT_EQ(keys.check("readonly-2", Scope::kRead), 401);
   EXPECT_THROW(keys.add_spec("short:read"), ConfigError);
-  EXPECT_THROW(keys.add_spec("long-enough:admin"), ConfigError);
+  EXPECT_THROW(keys.add_spec("long-enough:root"), ConfigError);
+  // Admin is a scope of its own: write does not imply it, nor it write.
+  EXPECT_EQ(keys.check("both-key-1", Scope::kAdmin), 403);
+  keys.add_spec("admin-key-1:admin,all-key-1:read+write+admin");
+  EXPECT_EQ(keys.check("admin-key-1", Scope::kAdmin), 0);
+  EXPECT_EQ(keys.check("admin-key-1", Scope::kWrite), 403);
+  EXPECT_EQ(keys.check("all-key-1", Scope::kAdmin), 0);
+  EXPECT_EQ(keys.check("all-key-1", Scope::kWrite), 0);
   EXPECT_EQ(ApiKeys::from_headers("Bearer abc", ""), "abc");
   EXPECT_EQ(ApiKeys::from_headers("", " xyz "), "xyz");
 }
@@ -83,6 +90,30 @@ TEST(ServePartsTest, RequestParsing) {
   EXPECT_EQ(status_of([] { parse_int_param("k", "5x", 10, 1, 100); }), 400);
   EXPECT_FALSE(parse_bool_param("b", "false", true));
   EXPECT_EQ(status_of([] { throw std::runtime_error("boom"); }), 500);
+}
+
+TEST(ServePartsTest, DeeplyNestedBodiesAreA400) {
+  std::string deep = std::string(300000, '[') + std::string(300000, ']');
+  EXPECT_EQ(status_of([&] { parse_item("x", R"({"attributes": {"a": )" + deep + "}}"); }), 400);
+  EXPECT_EQ(status_of([&] { parse_events(deep, 10); }), 400);
+  EXPECT_EQ(status_of([&] { parse_model_path(R"({"path": )" + deep + "}"); }), 400);
+  // Nesting within the bound is read as before.
+  EXPECT_EQ(parse_item("x", R"({"attributes": {"a": [[1], {"b": [2]}]}})").attributes.at("a"),
+            R"([[1],{"b":[2]}])");
+}
+
+TEST(ServePartsTest, IdsWithControlCharactersAreA400) {
+  EXPECT_EQ(status_of([] { parse_item("a\nb", "{}"); }), 400);
+  EXPECT_EQ(status_of([] { parse_events(R"({"user": "u\n", "item": "i"})", 10); }), 400);
+  EXPECT_EQ(status_of([] { parse_events(R"({"user": "u", "item": "i\u007f"})", 10); }), 400);
+  EXPECT_EQ(status_of([] { check_id("user", "a\tb"); }), 400);
+  EXPECT_EQ(status_of([] { check_id("user", "caf\u00e9 ok"); }), 0);
+  try {
+    parse_item("a\nb", "{}");
+    ADD_FAILURE() << "an id with a line break was accepted";
+  } catch (const ApiError& e) {
+    EXPECT_NE(std::string(e.what()).find("\"a\\x0Ab\""), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
