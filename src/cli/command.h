@@ -29,6 +29,7 @@ Command add_import(CLI::App& root, const GlobalFlags& flags);
 Command add_train(CLI::App& root, const GlobalFlags& flags);
 Command add_eval(CLI::App& root, const GlobalFlags& flags);
 Command add_recommend(CLI::App& root, const GlobalFlags& flags);
+Command add_explain(CLI::App& root, const GlobalFlags& flags);
 Command add_info(CLI::App& root, const GlobalFlags& flags);
 Command add_export(CLI::App& root, const GlobalFlags& flags);
 Command add_index(CLI::App& root, const GlobalFlags& flags);

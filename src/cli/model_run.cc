@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 #include "core/errors.h"
 #include "data/dataset_file.h"
@@ -84,6 +85,38 @@ void ModelRun::check_model_matches(const nlohmann::json& config, const std::stri
                                  config.value("dataset", std::string("?")) + " (fingerprint " +
                                  config["dataset_fingerprint"].get<std::string>() + "), not on " +
                                  path_ + " (fingerprint " + mine + ")");
+}
+
+LoadedModel load_model_with_data(const std::string& model_dir, const std::string& data_path) {
+  LoadedModel out;
+  out.model = load_model(model_dir);
+  out.data = load_dataset(data_path);
+  if (out.data.n_items() != out.model->n_items())
+    LMREC_THROW(FormatError, "model " + model_dir + " knows " +
+                                 std::to_string(out.model->n_items()) + " items, dataset " +
+                                 data_path + " has " + std::to_string(out.data.n_items()));
+  return out;
+}
+
+UserContext known_user(const Dataset& data, const std::string& user, const std::string& data_path) {
+  int32_t u = data.users.find(user);
+  if (u < 0) LMREC_THROW(ConfigError, "unknown user '" + user + "' in " + data_path);
+  return make_context(data, u);
+}
+
+int32_t known_item(const Dataset& data, const std::string& item, const std::string& data_path) {
+  int32_t i = data.items.find(item);
+  if (i < 0) LMREC_THROW(ConfigError, "unknown item '" + item + "' in " + data_path);
+  return i;
+}
+
+UserContext items_history(const Dataset& data, const std::string& items,
+                          const std::string& data_path) {
+  UserContext ctx;
+  std::stringstream in(items);
+  for (std::string name; std::getline(in, name, ',');)
+    ctx.items.push_back(known_item(data, name, data_path));
+  return ctx;
 }
 
 }  // namespace lmrec::cli

@@ -11,6 +11,21 @@
 
 namespace lmrec::cli {
 
+// A dataset file and a model folder trained on it, for the verbs that answer one user.
+struct LoadedModel {
+  Dataset data;
+  std::unique_ptr<Recommender> model;
+};
+// ConfigError / FormatError when the model's catalogue is not the dataset's.
+LoadedModel load_model_with_data(const std::string& model_dir, const std::string& data_path);
+// The whole history of a user of the dataset; ConfigError naming an unknown id.
+UserContext known_user(const Dataset& data, const std::string& user, const std::string& data_path);
+// A history of comma-separated raw item ids; ConfigError naming an unknown id.
+UserContext items_history(const Dataset& data, const std::string& items,
+                          const std::string& data_path);
+// The model id of a raw item id; ConfigError naming an unknown id.
+int32_t known_item(const Dataset& data, const std::string& item, const std::string& data_path);
+
 // 16 hex digits, as model folders record dataset fingerprints.
 std::string hex64(uint64_t v);
 

@@ -293,26 +293,68 @@ void PipelineRecommender::fit_rankers(const ValidationCases& valid, Progress& pr
   }
 }
 
-float PipelineRecommender::item_score(const UserContext& user, int32_t item) const {
-  LMREC_CHECK(item >= 0 && item < n_items_, UsageError,
-              "pipeline: item " + std::to_string(item) + " is not in the catalogue");
-  auto rows = member_scores({&user, 1});
-  std::vector<const float*> user_rows;
-  for (const auto& r : rows) user_rows.push_back(r.data());
-  RankedCandidates rc = rank_one(user, user_rows);
-  auto& items = rc.candidates.items;
-  auto at = std::find(items.begin(), items.end(), item);
-  if (at == items.end()) {  // not proposed: scored as a candidate no channel named
-    items.push_back(item);
-    rc.candidates.places.resize(rc.candidates.places.size() +
-                                    static_cast<size_t>(rc.candidates.channels), -1);
-    rc.features = RankingData();
-    add_candidate_rows(rc.candidates, user_rows, user, stats_, layout_, rc.features);
-    at = items.end() - 1;
+std::vector<ItemView> PipelineRecommender::item_views(std::span<const UserContext> users,
+                                                      std::span<const int32_t> items,
+                                                      bool contributions) const {
+  LMREC_CHECK(!members_.empty() && !rankers_.empty(), UsageError,
+              "pipeline: item_views() before fit() or load");
+  for (int32_t item : items)
+    LMREC_CHECK(item >= 0 && item < n_items_, UsageError,
+                "pipeline: item " + std::to_string(item) + " is not in the catalogue");
+  auto rows = member_scores(users);
+  std::vector<ItemView> out;
+  std::vector<const float*> user_rows(rows.size());
+  for (size_t u = 0; u < users.size(); ++u) {
+    for (size_t m = 0; m < rows.size(); ++m)
+      user_rows[m] = rows[m].data() + u * static_cast<size_t>(n_items_);
+    out.push_back(view_one(users[u], user_rows, items, contributions));
   }
-  std::vector<float> scores(items.size());
-  rankers_[static_cast<size_t>(rc.ranker)]->score(rc.features, layout_, scores.data());
-  return scores[static_cast<size_t>(at - items.begin())];
+  return out;
+}
+
+// The union's features depend on the whole candidate set (gaps to the best, places among the
+// candidates), so the items asked for join the request's union before their rows are cut out.
+ItemView PipelineRecommender::view_one(const UserContext& user,
+                                       const std::vector<const float*>& rows,
+                                       std::span<const int32_t> items,
+                                       bool contributions) const {
+  RankedCandidates rc = rank_one(user, rows);
+  CandidateUnion& cands = rc.candidates;
+  const auto channels = static_cast<size_t>(cands.channels);
+  std::vector<size_t> at;
+  for (int32_t item : items) {
+    auto it = std::find(cands.items.begin(), cands.items.end(), item);
+    if (it == cands.items.end()) {
+      cands.items.push_back(item);
+      cands.places.resize(cands.places.size() + channels, -1);
+      it = cands.items.end() - 1;
+    }
+    at.push_back(static_cast<size_t>(it - cands.items.begin()));
+  }
+  RankingData all;
+  add_candidate_rows(cands, rows, user, stats_, layout_, all);
+  const Ranker& ranker = *rankers_[static_cast<size_t>(rc.ranker)];
+  std::vector<float> scores(cands.items.size()), shares;
+  ranker.score(all, layout_, scores.data());
+  if (contributions) shares = ranker.contributions(all, layout_);
+  ItemView view;
+  view.ranker = rc.ranker;
+  view.features.n_features = all.n_features;
+  const auto nf = static_cast<size_t>(all.n_features);
+  for (size_t row : at) {
+    view.features.features.insert(view.features.features.end(), all.features.begin() + row * nf,
+                                  all.features.begin() + (row + 1) * nf);
+    view.score.push_back(scores[row]);
+    if (!shares.empty())
+      view.contributions.insert(view.contributions.end(), shares.begin() + row * (nf + 1),
+                                shares.begin() + (row + 1) * (nf + 1));
+    std::vector<int32_t> proposing;
+    for (size_t c = 0; c < channels; ++c)
+      if (cands.place(row, static_cast<int32_t>(c)) >= 0) proposing.push_back(static_cast<int32_t>(c));
+    view.channels.push_back(std::move(proposing));
+  }
+  view.features.group_begin.push_back(static_cast<int64_t>(at.size()));
+  return view;
 }
 
 void PipelineRecommender::save_weights(const std::string& dir) const {

@@ -27,6 +27,18 @@
 
 namespace lmrec {
 
+// Chosen items of one request as the ranker sees them, each scored as a candidate whether a
+// channel proposed it or not: what explanations are made of.
+struct ItemView {
+  RankingData features;                       // one group, rows in the order asked for
+  std::vector<float> score;                   // the ranker's score of each item
+  // [items × (n_features + 1)] the ranker's contributions (see Ranker); empty unless asked for
+  // or when the ranker has none.
+  std::vector<float> contributions;
+  std::vector<std::vector<int32_t>> channels; // per item: the channels (layout order) proposing it
+  int32_t ranker = 0;
+};
+
 // One request's ranked candidates and what produced them.
 struct RankedCandidates {
   CandidateUnion candidates;
@@ -53,8 +65,12 @@ class PipelineRecommender : public Recommender {
   // The same, keeping the members' dense scores: rows[m] is [users.size() × n_items()].
   std::vector<RankedCandidates> rank(std::span<const UserContext> users,
                                      std::vector<std::vector<float>>& rows) const;
-  // The ranker score of `item` for `user` as if a candidate (proposed or not).
-  float item_score(const UserContext& user, int32_t item) const;
+  // `items` of each context as candidates (proposed or not); ids must be in the catalogue.
+  // Scores and contributions are those of each item within the request's whole candidate set
+  // (rankers may standardise over it).
+  std::vector<ItemView> item_views(std::span<const UserContext> users,
+                                   std::span<const int32_t> items,
+                                   bool contributions = false) const;
 
   const std::vector<std::unique_ptr<Recommender>>& members() const { return members_; }
   const std::vector<PipelineMember>& member_specs() const { return options_.members; }
@@ -71,6 +87,8 @@ class PipelineRecommender : public Recommender {
   // Dense member scores of `users`: [members][users.size() × n_items].
   std::vector<std::vector<float>> member_scores(std::span<const UserContext> users) const;
   RankedCandidates rank_one(const UserContext& user, const std::vector<const float*>& rows) const;
+  ItemView view_one(const UserContext& user, const std::vector<const float*>& rows,
+                    std::span<const int32_t> items, bool contributions) const;
   int32_t ranker_for(const UserContext& user) const;
   int32_t fold_of(int32_t user) const;
   std::vector<int32_t> channels() const;

@@ -21,6 +21,9 @@ class RrfRanker : public Ranker {
   Options options() const override { return options_.to_options(); }
   void fit(const RankingData&, const FeatureLayout&) override {}
   void score(const RankingData& data, const FeatureLayout& layout, float* scores) const override;
+  // Each proposing channel's 1 / (offset + place + 1) on its rank column.
+  std::vector<float> contributions(const RankingData& data,
+                                   const FeatureLayout& layout) const override;
   void save(const std::string&) const override {}
   void load(const std::string&) override {}
 

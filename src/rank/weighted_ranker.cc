@@ -108,4 +108,18 @@ void WeightedRanker::load(const std::string& dir) {
   in.expect_end();
 }
 
+std::vector<float> WeightedRanker::contributions(const RankingData& data,
+                                                 const FeatureLayout& layout) const {
+  LMREC_CHECK(weights_.size() == layout.channel_score.size(), UsageError,
+              "weighted ranker: contributions before fit or with another layout");
+  auto z = standardised_channel_scores(data, layout);
+  const auto width = static_cast<size_t>(data.n_features) + 1, channels = weights_.size();
+  std::vector<float> out(static_cast<size_t>(data.rows()) * width, 0.0f);
+  for (int64_t r = 0; r < data.rows(); ++r)
+    for (size_t c = 0; c < channels; ++c)
+      out[r * width + static_cast<size_t>(layout.channel_score[c])] =
+          weights_[c] * z[r * channels + c];
+  return out;
+}
+
 }  // namespace lmrec

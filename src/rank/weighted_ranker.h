@@ -24,6 +24,9 @@ class WeightedRanker : public Ranker {
   Options options() const override { return options_.to_options(); }
   void fit(const RankingData& train, const FeatureLayout& layout) override;
   void score(const RankingData& data, const FeatureLayout& layout, float* scores) const override;
+  // w_c · z_c on each channel's score column.
+  std::vector<float> contributions(const RankingData& data,
+                                   const FeatureLayout& layout) const override;
   void save(const std::string& dir) const override;
   void load(const std::string& dir) override;
 

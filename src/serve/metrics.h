@@ -14,6 +14,7 @@ namespace lmrec {
 enum class Route {
   kRecommend,
   kSimilar,
+  kExplain,
   kFeedback,
   kPutItem,
   kDeleteItem,

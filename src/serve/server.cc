@@ -6,6 +6,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "data/text_fields.h"
 #include "serve/json_errors.h"
 #include "serve/metrics.h"
 #include "serve/requests.h"
@@ -28,8 +29,9 @@ void send(httplib::Response& res, const json& body, int status = 200) {
 }
 
 // `model_reason` says what the model scored from: the user's history or one item.
+// `model` maps the item ids of the reasons (model indices) back to the catalogue.
 json item_list(const Service& s, const std::vector<Recommendation>& list,
-               const std::string& model_reason) {
+               const std::string& model_reason, const ModelVersion* model = nullptr) {
   json out = json::array();
   for (const auto& r : list) {
     std::string channel = r.channel;
@@ -43,8 +45,20 @@ json item_list(const Service& s, const std::vector<Recommendation>& list,
                    {"title", s.catalog().title(r.item)},
                    {"channel", channel},
                    {"reason", reason}});
+    if (r.why && model) {
+      auto name = [&](int32_t mi) { return s.catalog().name(model->to_catalog[mi]); };
+      out.back()["reasons"] = explanation_json(*r.why, name);
+      out.back()["reason"] = explanation_text(*r.why, name);
+    }
   }
   return out;
+}
+
+Reasons parse_reasons(const std::optional<std::string>& value) {
+  if (!value || *value == "fast") return Reasons::kFast;
+  if (*value == "full") return Reasons::kFull;
+  if (*value == "none") return Reasons::kNone;
+  LMREC_API_ERROR(400, "reasons must be none, fast or full, got " + quote_text(*value));
 }
 
 // Request threads score on their own: OpenMP settings are per thread, and a team per request
@@ -134,17 +148,20 @@ struct Server::Impl {
     r.user = *user;
     r.k = parse_int_param("k", param(req, "k"), 10, 1, service.max_k());
     r.exclude_seen = parse_bool_param("exclude_seen", param(req, "exclude_seen"), true);
+    r.reasons = parse_reasons(param(req, "reasons"));
     std::string filter = param(req, "filter").value_or("");
     if (!filter.empty()) r.filter = ItemFilter::parse(filter);
     std::string key = "r\x1f" + r.user + "\x1f" + std::to_string(r.k) + "\x1f" +
-                      (r.exclude_seen ? "1" : "0") + "\x1f" + filter;
+                      (r.exclude_seen ? "1" : "0") + "\x1f" + filter + "\x1f" +
+                      std::to_string(static_cast<int>(r.reasons));
     cached(res, key, r.user, [&] {
       auto result = service.recommend(r);
       return json{{"user", r.user},
                   {"model", {{"name", result.model->name}, {"version", result.model->version}}},
                   {"personalised", result.history > 0},
                   {"history", result.history},
-                  {"items", item_list(service, result.items, "scored from your recent history")}};
+                  {"items", item_list(service, result.items, "scored from your recent history",
+                                      result.model.get())}};
     });
   }
 
@@ -154,6 +171,22 @@ struct Server::Impl {
     check_id("item", item);
     send(res, {{"item", item},
                {"items", item_list(service, service.similar(item, k), "scored from this item")}});
+  }
+
+  void explain(const httplib::Request& req, httplib::Response& res) {
+    auto user = param(req, "user"), item = param(req, "item");
+    if (!user || user->empty()) LMREC_API_ERROR(400, "user is required (?user=ID&item=ID)");
+    if (!item || item->empty()) LMREC_API_ERROR(400, "item is required (?user=ID&item=ID)");
+    check_id("user", *user);
+    check_id("item", *item);
+    auto result = service.explain(*user, *item);
+    const auto& m = *result.model;
+    auto name = [&](int32_t mi) { return service.catalog().name(m.to_catalog[mi]); };
+    json body = explanation_json(result.why, name);
+    body["user"] = *user;
+    body["history"] = result.history;
+    body["model"] = {{"name", m.name}, {"version", m.version}};
+    send(res, body);
   }
 
   void feedback(const httplib::Request& req, httplib::Response& res) {
@@ -221,6 +254,7 @@ struct Server::Impl {
     };
     http.Get("/v1/recommend", guard(R::kRecommend, read, bind(&Impl::recommend)));
     http.Get(R"(/v1/items/([^/]+)/similar)", guard(R::kSimilar, read, bind(&Impl::similar)));
+    http.Get("/v1/explain", guard(R::kExplain, read, bind(&Impl::explain)));
     http.Post("/v1/feedback", guard(R::kFeedback, write, bind(&Impl::feedback)));
     http.Put(R"(/v1/items/([^/]+))",
              guard(R::kPutItem, write, [this](const httplib::Request& q, httplib::Response& s) {

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <limits>
 #include <random>
 #include <unordered_set>
 
@@ -12,8 +11,6 @@
 
 namespace lmrec {
 namespace {
-
-constexpr float kExcluded = -std::numeric_limits<float>::infinity();
 
 int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -98,23 +95,42 @@ std::vector<Recommendation> Service::fill(std::vector<Recommendation> list, int 
   return list;
 }
 
-RecommendResult Service::recommend(const RecommendRequest& r) const {
-  if (r.k < 1 || r.k > options_.max_k)
-    LMREC_API_ERROR(400, "k must be between 1 and " + std::to_string(options_.max_k));
-  RecommendResult out;
-  out.model = model();
-  const ModelVersion& m = *out.model;
-  auto history = users_.history(r.user);
-  std::unordered_set<int32_t> seen;
+UserContext Service::context_of(const std::string& user, const ModelVersion& m) const {
   UserContext ctx;
-  for (const auto& h : history) {
-    seen.insert(h.item);
+  for (const auto& h : users_.history(user)) {
     int32_t mi = m.model_index(h.item);
     if (mi < 0) continue;
     ctx.items.push_back(mi);
     ctx.times.push_back(h.time);
     ctx.values.push_back(h.value);
   }
+  return ctx;
+}
+
+void Service::add_reasons(const ModelVersion& m, const UserContext& ctx, Reasons reasons,
+                          std::vector<Recommendation>& list) const {
+  if (reasons == Reasons::kNone) return;
+  std::vector<int32_t> items;
+  for (const auto& r : list)
+    if (r.channel == std::string_view("model")) items.push_back(m.model_index(r.item));
+  ExplainOptions options;
+  if (reasons == Reasons::kFast) options.history_window = 0;
+  else options.history_window = std::min<size_t>(options.history_window, 20);
+  auto why = lmrec::explain(*m.model, ctx, items, options);
+  size_t k = 0;
+  for (auto& r : list)
+    if (r.channel == std::string_view("model")) r.why = std::move(why[k++]);
+}
+
+RecommendResult Service::recommend(const RecommendRequest& r) const {
+  if (r.k < 1 || r.k > options_.max_k)
+    LMREC_API_ERROR(400, "k must be between 1 and " + std::to_string(options_.max_k));
+  RecommendResult out;
+  out.model = model();
+  const ModelVersion& m = *out.model;
+  std::unordered_set<int32_t> seen;
+  for (const auto& h : users_.history(r.user)) seen.insert(h.item);
+  UserContext ctx = context_of(r.user, m);
   out.history = ctx.items.size();
   std::vector<uint8_t> allowed =
       r.filter.empty() ? std::vector<uint8_t>() : catalog_.allowed(r.filter);
@@ -126,25 +142,41 @@ RecommendResult Service::recommend(const RecommendRequest& r) const {
                                [&](int32_t i) { return m.model_index(i) < 0 && keep(i); });
   int model_k = r.k - static_cast<int>(fresh.size());
   if (!ctx.items.empty() && model_k > 0) {
-    std::vector<float> scores(static_cast<size_t>(m.model->n_items()));
-    m.model->score(std::span<const UserContext>(&ctx, 1), scores.data());
+    // The model's own top-k, as `lmrec recommend` asks it, minus what may not be shown.
+    std::vector<int32_t> exclude;
     for (int32_t c : catalog_.deleted())
-      if (int32_t mi = m.model_index(c); mi >= 0) scores[mi] = kExcluded;
-    if (r.exclude_seen)
-      for (int32_t mi : ctx.items) scores[mi] = kExcluded;
+      if (int32_t mi = m.model_index(c); mi >= 0) exclude.push_back(mi);
     if (!allowed.empty())
-      for (size_t mi = 0; mi < scores.size(); ++mi)
-        if (!keep(m.to_catalog[mi])) scores[mi] = kExcluded;
+      for (size_t mi = 0; mi < m.to_catalog.size(); ++mi)
+        if (!keep(m.to_catalog[mi])) exclude.push_back(static_cast<int32_t>(mi));
     int explored = std::min(options_.explore_slots, model_k);
     int pool = explored > 0 ? options_.explore_pool : 0;
     std::vector<Recommendation> tail;
-    for (const auto& s : top_k(scores, model_k - explored + pool))
+    for (const auto& s : m.model->recommend(ctx, model_k - explored + pool, exclude, r.exclude_seen))
       (static_cast<int>(out.items.size()) < model_k - explored ? out.items : tail)
           .push_back({m.to_catalog[s.item], s.score, "model"});
     if (explored > 0) explore(r.user, out.items, tail, explored);
+    add_reasons(m, ctx, r.reasons, out.items);
   }
   out.items = fill(std::move(out.items), model_k, keep);
   for (int32_t i : fresh) out.items.push_back({i, 0.0f, "new"});
+  return out;
+}
+
+ExplainResult Service::explain(const std::string& user, const std::string& item) const {
+  ExplainResult out;
+  out.model = model();
+  const ModelVersion& m = *out.model;
+  if (users_.history(user).empty()) LMREC_API_ERROR(404, "unknown user '" + user + "'");
+  int32_t c = catalog_.find(item);
+  if (c < 0 || !catalog_.live(c)) LMREC_API_ERROR(404, "unknown item '" + item + "'");
+  int32_t mi = m.model_index(c);
+  if (mi < 0)
+    LMREC_API_ERROR(404, "item '" + item + "' is new to model version " +
+                             std::to_string(m.version) + "; it has no model score yet");
+  UserContext ctx = context_of(user, m);
+  out.history = ctx.items.size();
+  out.why = lmrec::explain(*m.model, ctx, {&mi, 1}, ExplainOptions{})[0];
   return out;
 }
 

@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "models/explanation.h"
 #include "serve/bandit.h"
 #include "serve/catalog.h"
 #include "serve/live_model.h"
@@ -33,13 +35,26 @@ struct Recommendation {
   int32_t item;  // catalogue id
   float score;
   const char* channel;  // "model", "explore", "popular" or "new"
+  // Model items only, with a request's `reasons` other than kNone; ids are model indices.
+  std::optional<Explanation> why;
 };
+
+// kFast: channels and ranker contributions only; kFull adds the history items that moved each
+// item (one scoring pass per recent history item).
+enum class Reasons { kNone, kFast, kFull };
 
 struct RecommendRequest {
   std::string user;
   int k = 10;
   bool exclude_seen = true;
   ItemFilter filter;
+  Reasons reasons = Reasons::kFast;
+};
+
+struct ExplainResult {
+  Explanation why;  // item ids are model indices of `model`
+  size_t history = 0;
+  std::shared_ptr<const ModelVersion> model;
 };
 
 struct RecommendResult {
@@ -63,6 +78,9 @@ class Service {
 
   RecommendResult recommend(const RecommendRequest& request) const;
   std::vector<Recommendation> similar(const std::string& item, int k) const;
+  // Why the live model ranks `item` for `user`: 404 for an unknown user or item, or an item
+  // the model has not learnt.
+  ExplainResult explain(const std::string& user, const std::string& item) const;
   // Validates every event first: a batch is stored whole or not at all. Returns the count.
   size_t feedback(std::vector<StoreEvent> events);
   void put_item(const StoreItem& item);
@@ -83,6 +101,10 @@ class Service {
 
  private:
   std::shared_ptr<const ModelVersion> model() const;
+  // The user's recent history in the model's item indices.
+  UserContext context_of(const std::string& user, const ModelVersion& m) const;
+  void add_reasons(const ModelVersion& m, const UserContext& ctx, Reasons reasons,
+                   std::vector<Recommendation>& list) const;
   void load_state(Store& store);
   // Appends `n` items of `pool` drawn by the bandit to `list`.
   void explore(const std::string& user, std::vector<Recommendation>& list,

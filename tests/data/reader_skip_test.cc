@@ -38,7 +38,8 @@ TEST(ReaderSkip, CountsAddUpAndRejectsAreLogged) {
   EXPECT_EQ(slurp(dir.path("rejects.tsv")),
             "file\tline\tfield\tproblem\traw\n" + path +
                 "\t3\trating\texpected a finite number, got \"abc\"\t1,11,abc,101\n" + path +
-                "\t5\trating\texpected a finite number, got \"bad\"\t2,\"12\\tx\",bad,102\n" +
+                "\t5\tmovieId\texpected an id without control characters, got \"12\\\\x09x\"\t"
+                "2,\"12\\tx\",bad,102\n" +
                 path + "\t6\ttimestamp\tmissing: the record has 3 fields, expected 4\t2,13,4\n" +
                 path + "\t7\tmovieId\texpected a closing quote\t3,\"unterminated,4,103\n");
 }
