@@ -48,7 +48,8 @@ json item_list(const Service& s, const std::vector<Recommendation>& list,
     if (r.why && model) {
       auto name = [&](int32_t mi) { return s.catalog().name(model->to_catalog[mi]); };
       out.back()["reasons"] = explanation_json(*r.why, name);
-      out.back()["reason"] = explanation_text(*r.why, name);
+      if (!r.why->channels.empty() || !r.why->history.empty() || !r.why->features.empty())
+        out.back()["reason"] = explanation_text(*r.why, name);
     }
   }
   return out;
@@ -184,7 +185,6 @@ struct Server::Impl {
     auto name = [&](int32_t mi) { return service.catalog().name(m.to_catalog[mi]); };
     json body = explanation_json(result.why, name);
     body["user"] = *user;
-    body["history"] = result.history;
     body["model"] = {{"name", m.name}, {"version", m.version}};
     send(res, body);
   }

@@ -7,25 +7,14 @@
 #include <string>
 
 #include "data/dataset_file.h"
+#include "support/run_lmrec.h"
 #include "support/tiny_data.h"
 
 namespace lmrec {
 namespace {
 
-struct CommandResult {
-  int status;
-  std::string out;  // stdout and stderr together
-};
-
-CommandResult run_lmrec(const std::string& args) {
-  std::string cmd = std::string(LMREC_BINARY) + " --quiet " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  int status = pclose(pipe);
-  return {WEXITSTATUS(status), out};
-}
+using testing::CommandResult;
+using testing::run_lmrec;
 
 // Two clusters of 20 items; users stick to one. Categories are blocks of four consecutive
 // items, so a cluster's best items share few categories and diversity has room to grow.

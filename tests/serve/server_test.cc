@@ -136,6 +136,33 @@ TEST_F(ServeTest, SimilarItems) {
   get("/v1/items/i3/similar?k=0", 400);
 }
 
+TEST_F(ServeTest, ReasonsAndExplainNameTheHistoryThatMovedAnItem) {
+  start("explain");
+  json r = get("/v1/recommend?user=u0&k=3&reasons=full");
+  ASSERT_EQ(r["items"].size(), 3u) << r.dump();
+  auto seen = fixture_.data.user_items(fixture_.data.users.find("u0"));
+  for (const auto& i : r["items"]) {
+    const json& history = i["reasons"]["history"];
+    ASSERT_FALSE(history.empty()) << i.dump();
+    for (const auto& h : history) {
+      int32_t id = fixture_.data.items.find(h["item"].get<std::string>());
+      EXPECT_EQ(std::count(seen.begin(), seen.end(), id), 1) << h.dump();
+      EXPECT_GT(h["drop"].get<double>(), 0.0);
+    }
+    EXPECT_NE(i["reason"].get<std::string>().find("because of"), std::string::npos) << i.dump();
+  }
+  std::string top = r["items"][0]["item"];
+  json e = get("/v1/explain?user=u0&item=" + top);
+  EXPECT_EQ(e["item"], top);
+  EXPECT_EQ(e["user"], "u0");
+  EXPECT_EQ(e["history"], r["items"][0]["reasons"]["history"]);
+  EXPECT_EQ(get("/v1/recommend?user=u0&k=3&reasons=none")["items"][0].count("reasons"), 0u);
+  get("/v1/explain?user=nobody&item=" + top, 404);
+  get("/v1/explain?user=u0&item=nothing", 404);
+  get("/v1/explain?user=u0", 400);
+  get("/v1/recommend?user=u0&reasons=why", 400);
+}
+
 TEST_F(ServeTest, BadInputGetsA4xxNamingTheProblem) {
   start("bad", {}, ServerOptions{.max_body = 2000});
   EXPECT_NE(get("/v1/recommend", 400).dump().find("user"), std::string::npos);
