@@ -13,6 +13,7 @@
 #include "core/binary_io.h"
 #include "core/errors.h"
 #include "core/hash.h"
+#include "models/item_vectors.h"
 #include "models/model_options.h"
 
 namespace lmrec {
@@ -80,21 +81,59 @@ void PipelineRecommender::fit(const Dataset& train, const FitContext& ctx) {
   std::vector<std::string> names;
   for (const auto& m : options_.members) names.push_back(m.name);
   layout_ = candidate_layout(names, channels(), stats_);
+  rerank_member(); // a reranker.vectors naming no member fails before any fit
   if (ctx.valid && ctx.valid->size() > 0) {
     fit_members(train, ctx, 1.0);
     fit_rankers(*ctx.valid, *ctx.progress);
-    return;
+  } else {
+    // No validation cases: the members fit once without each user's last event to give the
+    // ranker its cases, then again on every train row; each fit gets half of the time.
+    auto [rest, cases] = hold_out_last(train);
+    LMREC_CHECK(cases.size() > 0, ConfigError,
+                "pipeline: the ranker needs validation cases or users with two or more events");
+    FitContext inner = ctx;
+    inner.validate = nullptr;
+    fit_members(rest, inner, 0.5);
+    fit_rankers(cases, *ctx.progress);
+    fit_members(train, ctx, 0.5);
   }
-  // No validation cases: the members fit once without each user's last event to give the
-  // ranker its cases, then again on every train row; each fit gets half of the time.
-  auto [rest, cases] = hold_out_last(train);
-  LMREC_CHECK(cases.size() > 0, ConfigError,
-              "pipeline: the ranker needs validation cases or users with two or more events");
-  FitContext inner = ctx;
-  inner.validate = nullptr;
-  fit_members(rest, inner, 0.5);
-  fit_rankers(cases, *ctx.progress);
-  fit_members(train, ctx, 0.5);
+  build_reranker();
+}
+
+int32_t PipelineRecommender::rerank_member() const {
+  if (options_.rerank_vectors.empty()) return -1;
+  for (size_t m = 0; m < options_.members.size(); ++m)
+    if (options_.members[m].name == options_.rerank_vectors) return static_cast<int32_t>(m);
+  LMREC_THROW(ConfigError, "pipeline: reranker.vectors names no member: '" +
+                               options_.rerank_vectors + "'");
+}
+
+void PipelineRecommender::build_reranker() {
+  reranker_.reset();
+  if (options_.reranker == "none") return;
+  auto items = std::make_shared<RerankItems>();
+  if (int32_t m = rerank_member(); m >= 0)
+    items->vectors = model_item_vectors(*members_[static_cast<size_t>(m)], &items->dim);
+  items->categories = stats_.categories;
+  for (float p : stats_.popularity) items->popularity.push_back(std::expm1(p));
+  reranker_ = make_reranker(options_.reranker, options_.reranker_options, items);
+}
+
+// The candidates in the ranker's order, the top reranker.k of them reordered by the reranker.
+std::vector<int32_t> PipelineRecommender::final_order(const UserContext& user,
+                                                      const RankedCandidates& rc) const {
+  std::vector<int32_t> items;
+  for (int32_t c : rc.order) items.push_back(rc.candidates.items[static_cast<size_t>(c)]);
+  if (!reranker_) return items;
+  std::vector<ScoredItem> ranked;
+  for (int32_t c : rc.order)
+    ranked.push_back({rc.candidates.items[static_cast<size_t>(c)], rc.ranker_score[c]});
+  auto head = reranker_->rerank(user, ranked, static_cast<int>(options_.rerank_k));
+  std::vector<int32_t> out;
+  for (const auto& s : head) out.push_back(s.item);
+  for (int32_t item : items)
+    if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+  return out;
 }
 
 void PipelineRecommender::fit_members(const Dataset& train, const FitContext& ctx, double share) {
@@ -222,9 +261,9 @@ void PipelineRecommender::score(std::span<const UserContext> users, float* score
     // The candidates above everything else, in the ranker's order: integer steps over the
     // rest's best score stay exact in float for lists far longer than any channel's.
     float base = std::isfinite(top) ? std::floor(top) + 1 : 0;
-    const size_t c = rc.order.size();
-    for (size_t p = 0; p < c; ++p)
-      out[rc.candidates.items[static_cast<size_t>(rc.order[p])]] = base + static_cast<float>(c - p);
+    auto order = final_order(users[u], rc);
+    const size_t c = order.size();
+    for (size_t p = 0; p < c; ++p) out[order[p]] = base + static_cast<float>(c - p);
   }
 }
 
@@ -452,6 +491,7 @@ void PipelineRecommender::load_weights(const std::string& dir) {
   rankers_ = std::move(rankers);
   n_items_ = n;
   primary_ = static_cast<int32_t>(primary);
+  build_reranker();
 }
 
 }  // namespace lmrec

@@ -2,7 +2,8 @@
 // popularity, text) each score the catalogue; the channels among them propose their top-N
 // items; a ranker orders the union from per-candidate features (every member's score, each
 // channel's rank, popularity, recency, history length, category match); the ranked candidates
-// come first, the rest of the catalogue after them in the best member's order.
+// come first, the rest of the catalogue after them in the best member's order. A reranker
+// (reranker=mmr|dpp|rules) may then reorder the top reranker.k of the ranked candidates.
 //
 // No test information reaches the fit: members fit on the train rows (validation only for
 // early stopping, as alone); the ranker learns from the validation cases (FitContext::valid),
@@ -24,6 +25,7 @@
 #include "models/recommender.h"
 #include "rank/candidate_features.h"
 #include "rank/ranker.h"
+#include "rerank/reranker.h"
 
 namespace lmrec {
 
@@ -90,12 +92,16 @@ class PipelineRecommender : public Recommender {
   ItemView view_one(const UserContext& user, const std::vector<const float*>& rows,
                     std::span<const int32_t> items, bool contributions) const;
   int32_t ranker_for(const UserContext& user) const;
+  int32_t rerank_member() const;  // the member lending item vectors, or -1
+  void build_reranker();
+  std::vector<int32_t> final_order(const UserContext& user, const RankedCandidates& rc) const;
   int32_t fold_of(int32_t user) const;
   std::vector<int32_t> channels() const;
 
   PipelineOptions options_;
   std::vector<std::unique_ptr<Recommender>> members_;
   std::vector<std::unique_ptr<Ranker>> rankers_;
+  std::shared_ptr<const Reranker> reranker_;  // null for reranker=none
   std::vector<double> member_valid_;
   FeatureLayout layout_;
   ItemStats stats_;

@@ -9,6 +9,7 @@
 #include "models/model_options.h"
 #include "models/recommender.h"
 #include "rank/ranker.h"
+#include "rerank/reranker.h"
 #include "text/use_lite.h"
 
 namespace lmrec {
@@ -64,19 +65,27 @@ int32_t default_candidates(const std::string& kind) {
 PipelineOptions PipelineOptions::parse(const Options& options) {
   PipelineOptions o;
   std::map<std::string, Options> per_member;
-  const std::set<std::string> own = {"members", "ranker", "folds", "time_limit", "seed"};
+  const std::set<std::string> own = {"members", "ranker", "reranker", "folds", "time_limit",
+                                     "seed"};
   for (const auto& [key, value] : options.values()) {
     auto dot = key.find('.');
     if (dot == std::string::npos) {
       if (!own.count(key))
         LMREC_THROW(ConfigError, "pipeline: unknown option '" + key +
-                                     "' (known: members, ranker, folds, time_limit, seed, "
-                                     "ranker.KEY, MEMBER.KEY, MEMBER.candidates)");
+                                     "' (known: members, ranker, reranker, folds, time_limit, "
+                                     "seed, ranker.KEY, reranker.KEY, MEMBER.KEY, "
+                                     "MEMBER.candidates)");
       continue;
     }
     std::string head = key.substr(0, dot), tail = key.substr(dot + 1);
     if (head == "ranker")
       o.ranker_options.set(tail, value);
+    else if (head == "reranker" && tail == "k")
+      o.rerank_k = options.get_int(key, o.rerank_k);
+    else if (head == "reranker" && tail == "vectors")
+      o.rerank_vectors = value;
+    else if (head == "reranker")
+      o.reranker_options.set(tail, value);
     else
       per_member[head].set(tail, value);
   }
@@ -84,6 +93,13 @@ PipelineOptions PipelineOptions::parse(const Options& options) {
   o.auto_members = members == "auto";
   o.ranker = options.get_string("ranker", o.ranker);
   make_ranker(o.ranker, o.ranker_options);  // unknown ranker or option: ConfigError
+  o.reranker = options.get_string("reranker", o.reranker);
+  {  // unknown reranker or option: ConfigError now, not after the members are fitted
+    auto any = std::make_shared<RerankItems>();
+    any->vectors = {1.0f}, any->dim = 1, any->categories = {{0}}, any->popularity = {1.0f};
+    make_reranker(o.reranker, o.reranker_options, any);
+  }
+  if (o.rerank_k < 1) LMREC_THROW(ConfigError, "pipeline: reranker.k must be >= 1");
   o.folds = options.get_int("folds", o.folds);
   o.time_limit = options.get_double("time_limit", o.time_limit);
   o.seed = options.get_int("seed", o.seed);
@@ -149,6 +165,10 @@ Options PipelineOptions::to_options() const {
   }
   o.set("ranker", ranker);
   for (const auto& [key, value] : ranker_options.values()) o.set("ranker." + key, value);
+  o.set("reranker", reranker);
+  for (const auto& [key, value] : reranker_options.values()) o.set("reranker." + key, value);
+  o.set("reranker.k", std::to_string(rerank_k));
+  if (!rerank_vectors.empty()) o.set("reranker.vectors", rerank_vectors);
   o.set("folds", std::to_string(folds));
   o.set("time_limit", format_option(time_limit));
   o.set("seed", std::to_string(seed));

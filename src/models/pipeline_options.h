@@ -4,6 +4,9 @@
 //   NAME.KEY=VALUE          option KEY of member NAME
 //   NAME.candidates=N       member NAME proposes its top N (0: a feature only, not a channel)
 //   ranker=xgboost|weighted|rrf, ranker.KEY=VALUE   the fusion ranker and its options
+//   reranker=none|mmr|dpp|rules, reranker.KEY=VALUE   the list step after the ranker and its
+//                           options; reranker.k=N reranks the top N (20), reranker.vectors=MEMBER
+//                           compares items by that member's item vectors (else categories)
 //   folds=F                 cross-fitted rankers: ranker f learns from the validation cases of
 //                           user fold f and ranks the users of the other folds, so validation
 //                           figures stay honest (1: one ranker learns from every case)
@@ -33,6 +36,10 @@ struct PipelineOptions {
   std::vector<PipelineMember> members;  // empty until resolved when auto_members
   std::string ranker = "xgboost";
   Options ranker_options;
+  std::string reranker = "none";
+  Options reranker_options;    // the reranker's own options
+  int64_t rerank_k = 20;
+  std::string rerank_vectors;  // member name, or empty
   int64_t folds = 2;
   double time_limit = 0;
   int64_t seed = 42;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "core/errors.h"
 #include "data/split.h"
@@ -159,9 +160,46 @@ TEST(Pipeline, BadConfigsNameTheKey) {
   EXPECT_NE(error_of(small({"ranker.no_such=1"})).find("no_such"), std::string::npos);
   EXPECT_NE(error_of(small({"colour=red"})).find("colour"), std::string::npos);
   EXPECT_NE(error_of(small({"members=a:ease,a:popularity"})).find("twice"), std::string::npos);
+  EXPECT_NE(error_of(small({"reranker=shuffle"})).find("shuffle"), std::string::npos);
+  EXPECT_NE(error_of(small({"reranker=mmr", "reranker.lamda=1"})).find("lamda"),
+            std::string::npos);
+  EXPECT_NE(error_of(small({"reranker.k=0"})).find("reranker.k"), std::string::npos);
   Options auto_bad;
   auto_bad.set("zzz.lambda", "1");
   EXPECT_NE(error_of(auto_bad).find("zzz"), std::string::npos);
+}
+
+// Every item of cluster A in one of three categories by id.
+Dataset with_categories(Dataset data) {
+  for (int32_t i = 0; i < data.n_items(); ++i)
+    data.catalogue.categories[static_cast<size_t>(i)] = {
+        data.catalogue.category_names.intern("c" + std::to_string(i % 3))};
+  return data;
+}
+
+TEST(Pipeline, ARerankerReordersTheRankedListAndSurvivesSaveAndLoad) {
+  FitRun run(with_categories(testing::clustered_dataset()));
+  auto plain = run.fit(small());
+  auto capped = run.fit(small({"reranker=rules", "reranker.max_per_category=1", "reranker.k=3"}));
+  int changed = 0;
+  auto dir = testing::temp_dir("pipe_rerank");
+  save_model(*capped, dir, {});
+  auto loaded = load_model(dir);
+  for (size_t u = 0; u < run.valid.contexts.size(); u += 5) {
+    const auto& user = run.valid.contexts[u];
+    auto top = capped->recommend(user, 3);
+    ASSERT_EQ(top.size(), 3u);
+    std::set<int32_t> cats;
+    for (const auto& s : top) cats.insert(s.item % 3);
+    EXPECT_EQ(cats.size(), 3u) << "user " << user.user;
+    auto before = plain->recommend(user, 3);
+    changed += before[0].item != top[0].item || before[1].item != top[1].item ||
+               before[2].item != top[2].item;
+    auto again = loaded->recommend(user, 3);
+    for (size_t k = 0; k < 3; ++k) EXPECT_EQ(again[k].item, top[k].item);
+  }
+  EXPECT_GT(changed, 0);
+  EXPECT_THROW(run.fit(small({"reranker=mmr", "reranker.vectors=nobody"})), ConfigError);
 }
 
 TEST(Pipeline, AMissingOrForeignMemberFolderNamesTheMember) {
