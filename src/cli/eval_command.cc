@@ -7,6 +7,7 @@
 #include "cli/model_run.h"
 #include "cli/rerank_sweep.h"
 #include "core/errors.h"
+#include "eval/channel_recall.h"
 #include "eval/evaluator.h"
 #include "eval/report.h"
 
@@ -59,6 +60,11 @@ int run_eval(const EvalArgs& a, const GlobalFlags& flags) {
     out[std::string(phase) + "_details"] = j;
     tables += std::string(phase) + " (" + std::to_string(result.overall.users) + " users)\n" +
               to_table(result) + "\n";
+    if (const auto* pipeline = dynamic_cast<const PipelineRecommender*>(model.get())) {
+      ChannelRecall recall = channel_recall(*pipeline, run.data(), run.split(), role, a.max_users);
+      out[std::string(phase) + "_channels"] = recall.to_json();
+      tables += std::string(phase) + " channels (mean union size in N)\n" + recall.to_table() + "\n";
+    }
   }
   if (a.json)
     std::printf("%s\n", out.dump(2).c_str());
