@@ -373,9 +373,6 @@ ItemView PipelineRecommender::view_one(const UserContext& user,
   RankingData all;
   add_candidate_rows(cands, rows, user, stats_, layout_, all);
   const Ranker& ranker = *rankers_[static_cast<size_t>(rc.ranker)];
-  std::vector<float> scores(cands.items.size()), shares;
-  ranker.score(all, layout_, scores.data());
-  if (contributions) shares = ranker.contributions(all, layout_);
   ItemView view;
   view.ranker = rc.ranker;
   view.features.n_features = all.n_features;
@@ -383,16 +380,27 @@ ItemView PipelineRecommender::view_one(const UserContext& user,
   for (size_t row : at) {
     view.features.features.insert(view.features.features.end(), all.features.begin() + row * nf,
                                   all.features.begin() + (row + 1) * nf);
-    view.score.push_back(scores[row]);
-    if (!shares.empty())
-      view.contributions.insert(view.contributions.end(), shares.begin() + row * (nf + 1),
-                                shares.begin() + (row + 1) * (nf + 1));
     std::vector<int32_t> proposing;
     for (size_t c = 0; c < channels; ++c)
       if (cands.place(row, static_cast<int32_t>(c)) >= 0) proposing.push_back(static_cast<int32_t>(c));
     view.channels.push_back(std::move(proposing));
   }
   view.features.group_begin.push_back(static_cast<int64_t>(at.size()));
+  if (ranker.rows_independent()) {  // the asked rows alone: TreeSHAP over 300 rows is slow
+    view.score.resize(at.size());
+    ranker.score(view.features, layout_, view.score.data());
+    if (contributions) view.contributions = ranker.contributions(view.features, layout_);
+    return view;
+  }
+  std::vector<float> scores(cands.items.size()), shares;
+  ranker.score(all, layout_, scores.data());
+  if (contributions) shares = ranker.contributions(all, layout_);
+  for (size_t row : at) {
+    view.score.push_back(scores[row]);
+    if (!shares.empty())
+      view.contributions.insert(view.contributions.end(), shares.begin() + row * (nf + 1),
+                                shares.begin() + (row + 1) * (nf + 1));
+  }
   return view;
 }
 

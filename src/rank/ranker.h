@@ -53,6 +53,9 @@ class Ranker {
     (void)data, (void)layout;
     return {};
   }
+  // True when a row's score and contributions do not depend on the other rows of its group,
+  // so a few rows may be scored or explained alone (TreeSHAP costs per row).
+  virtual bool rows_independent() const { return true; }
   virtual void save(const std::string& dir) const = 0;
   virtual void load(const std::string& dir) = 0;
 };

@@ -27,6 +27,7 @@ class WeightedRanker : public Ranker {
   // w_c · z_c on each channel's score column.
   std::vector<float> contributions(const RankingData& data,
                                    const FeatureLayout& layout) const override;
+  bool rows_independent() const override { return false; }  // z-scores over the group
   void save(const std::string& dir) const override;
   void load(const std::string& dir) override;
 
