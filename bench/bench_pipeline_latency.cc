@@ -51,11 +51,21 @@ nlohmann::json measure(const Options& args) {
   std::sort(ms.begin(), ms.end());
   double mean = 0;
   for (double m : ms) mean += m / static_cast<double>(ms.size());
-  auto at = [&](double q) { return ms[static_cast<size_t>(q * static_cast<double>(ms.size() - 1))]; };
-  return {{"benchmark", "pipeline_latency"}, {"model", dir},          {"name", model->name()},
-          {"data", path},                    {"items", data.n_items()}, {"k", k},
-          {"reasons", reasons},              {"calls", calls},        {"threads", thread_count()},
-          {"p50_ms", at(0.5)},               {"p99_ms", at(0.99)},    {"mean_ms", mean}};
+  auto at = [&](double q) {
+    return ms[static_cast<size_t>(q * static_cast<double>(ms.size() - 1))];
+  };
+  return {{"benchmark", "pipeline_latency"},
+          {"model", dir},
+          {"name", model->name()},
+          {"data", path},
+          {"items", data.n_items()},
+          {"k", k},
+          {"reasons", reasons},
+          {"calls", calls},
+          {"threads", thread_count()},
+          {"p50_ms", at(0.5)},
+          {"p99_ms", at(0.99)},
+          {"mean_ms", mean}};
 }
 
 }  // namespace
@@ -65,8 +75,9 @@ int main(int argc, char** argv) {
   lmrec::Options args;
   for (int i = 1; i < argc; ++i) args.set(argv[i]);
   if (!args.has("model") || !args.has("data")) {
-    std::fprintf(stderr, "usage: bench_pipeline_latency model=DIR data=D.lmd [k=10] [calls=1000] "
-                         "[threads=1] [reasons=none|fast|full]\n");
+    std::fprintf(stderr,
+                 "usage: bench_pipeline_latency model=DIR data=D.lmd [k=10] [calls=1000] "
+                 "[threads=1] [reasons=none|fast|full]\n");
     return 64;
   }
   lmrec::set_threads(static_cast<int>(args.get_int("threads", 1)));

@@ -63,7 +63,8 @@ int run_eval(const EvalArgs& a, const GlobalFlags& flags) {
     if (const auto* pipeline = dynamic_cast<const PipelineRecommender*>(model.get())) {
       ChannelRecall recall = channel_recall(*pipeline, run.data(), run.split(), role, a.max_users);
       out[std::string(phase) + "_channels"] = recall.to_json();
-      tables += std::string(phase) + " channels (mean union size in N)\n" + recall.to_table() + "\n";
+      tables +=
+          std::string(phase) + " channels (mean union size in N)\n" + recall.to_table() + "\n";
     }
   }
   if (a.json)

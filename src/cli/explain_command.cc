@@ -1,9 +1,9 @@
 // lmrec explain: why a model ranks an item for a user (channels, ranker contributions, the
 // history items that moved it), or with --audit, how often removing the history items an
 // explanation names lowers the item's score.
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <algorithm>
 #include <numeric>
 #include <random>
 
@@ -33,17 +33,20 @@ int run_audit(const ExplainArgs& a, const LoadedModel& m) {
   std::vector<UserContext> contexts;
   for (int32_t u : users) contexts.push_back(make_context(m.data, u));
   auto audit = audit_explanations(*m.model, contexts, a.options);
-  nlohmann::json out = {{"model", m.model->name()}, {"sampled_users", contexts.size()},
-                        {"cases", audit.cases},      {"lowered", audit.lowered},
+  nlohmann::json out = {{"model", m.model->name()},
+                        {"sampled_users", contexts.size()},
+                        {"cases", audit.cases},
+                        {"lowered", audit.lowered},
                         {"fraction", audit.fraction()}};
   if (a.json) {
     std::printf("%s\n", out.dump(2).c_str());
     return 0;
   }
-  std::printf("%s: removing the named history items lowered the top item's score in %lld of "
-              "%lld cases (%.1f%%); %zu users sampled\n",
-              m.model->name().c_str(), static_cast<long long>(audit.lowered),
-              static_cast<long long>(audit.cases), 100.0 * audit.fraction(), contexts.size());
+  std::printf(
+      "%s: removing the named history items lowered the top item's score in %lld of "
+      "%lld cases (%.1f%%); %zu users sampled\n",
+      m.model->name().c_str(), static_cast<long long>(audit.lowered),
+      static_cast<long long>(audit.cases), 100.0 * audit.fraction(), contexts.size());
   return 0;
 }
 
@@ -64,8 +67,10 @@ int run_explain(const ExplainArgs& a) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& e : why) list.push_back(explanation_json(e, name));
   if (a.json) {
-    std::printf("%s\n", nlohmann::json{{"user", a.user}, {"model", m.model->name()},
-                                       {"history", ctx.items.size()}, {"items", list}}
+    std::printf("%s\n", nlohmann::json{{"user", a.user},
+                                       {"model", m.model->name()},
+                                       {"history", ctx.items.size()},
+                                       {"items", list}}
                             .dump(2)
                             .c_str());
     return 0;

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
                                         cli::add_eval(app, flags),   cli::add_recommend(app, flags),
                                         cli::add_info(app, flags),   cli::add_export(app, flags),
                                         cli::add_index(app, flags),  cli::add_serve(app, flags),
-                                        cli::add_encode(app, flags),  cli::add_explain(app, flags)};
+                                        cli::add_encode(app, flags), cli::add_explain(app, flags)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

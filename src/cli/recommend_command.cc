@@ -20,8 +20,8 @@ struct RecommendArgs {
 };
 
 UserContext context_for(const Dataset& data, const RecommendArgs& a) {
-  UserContext ctx = !a.user.empty() ? known_user(data, a.user, a.data)
-                                    : items_history(data, a.items, a.data);
+  UserContext ctx =
+      !a.user.empty() ? known_user(data, a.user, a.data) : items_history(data, a.items, a.data);
   ctx.text = a.query;
   return ctx;
 }

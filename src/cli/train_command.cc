@@ -68,7 +68,8 @@ int run_train(TrainArgs& a, const GlobalFlags& flags) {
   if (a.data.empty() == a.store.empty()) LMREC_THROW(ConfigError, "give one of --data or --store");
   auto progress = flags.make_progress();
   std::unique_ptr<Store> store = a.store.empty() ? nullptr : open_store(a.store);
-  ModelRun run = store ? ModelRun(read_snapshot(*store), a.store, a.split) : ModelRun(a.data, a.split);
+  ModelRun run =
+      store ? ModelRun(read_snapshot(*store), a.store, a.split) : ModelRun(a.data, a.split);
   std::vector<Options> grid = expand_grid(base, a.grid);
   // Without validation rows every trial scores NaN and the first would win unexamined.
   if (grid.size() > 1 && !run.has_validation())
@@ -92,14 +93,15 @@ int run_train(TrainArgs& a, const GlobalFlags& flags) {
   if (trials.size() > 1) extra["grid"] = trials;
   save_model(*best.model, a.out, extra);
   write_item_ids(a.out, run.data().items);  // what a server maps raw ids through
-  if (store) store->activate_model(store->register_model(a.model, std::filesystem::absolute(a.out).string()));
+  if (store)
+    store->activate_model(
+        store->register_model(a.model, std::filesystem::absolute(a.out).string()));
   if (a.json) {
     std::printf("%s\n", extra.dump(2).c_str());
   } else {
     std::printf("trained %s on %s (split %s) in %.2fs; validation %s = %.4f -> %s\n",
                 a.model.c_str(), (a.data.empty() ? a.store : a.data).c_str(), a.split.c_str(),
-                best.fit_seconds,
-                a.metric.c_str(), best.valid_metric, a.out.c_str());
+                best.fit_seconds, a.metric.c_str(), best.valid_metric, a.out.c_str());
     for (const auto& t : trials.size() > 1 ? trials : nlohmann::json::array())
       std::printf("  %s %s = %.4f\n", t["options"].dump().c_str(), a.metric.c_str(),
                   t[a.metric].get<double>());

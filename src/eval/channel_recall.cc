@@ -24,7 +24,8 @@ ChannelRecall channel_recall(const PipelineRecommender& model, const Dataset& da
   for (size_t begin = 0; begin < cases.size(); begin += kBatch) {
     size_t end = std::min(begin + kBatch, cases.size());
     std::vector<UserContext> users;
-    for (size_t c = begin; c < end; ++c) users.push_back(make_context(data, cases.user[c], history));
+    for (size_t c = begin; c < end; ++c)
+      users.push_back(make_context(data, cases.user[c], history));
     auto ranked = model.rank(users);
     for (size_t c = begin; c < end; ++c) {
       const CandidateUnion& u = ranked[c - begin].candidates;
@@ -51,7 +52,8 @@ ChannelRecall channel_recall(const PipelineRecommender& model, const Dataset& da
 
 nlohmann::json ChannelRecall::to_json() const {
   nlohmann::json list = nlohmann::json::array();
-  for (const auto& c : channels) list.push_back({{"channel", c.name}, {"n", c.n}, {"recall", c.recall}});
+  for (const auto& c : channels)
+    list.push_back({{"channel", c.name}, {"n", c.n}, {"recall", c.recall}});
   return {{"cases", cases},
           {"channels", list},
           {"union", {{"recall", union_recall}, {"mean_size", union_size}}}};

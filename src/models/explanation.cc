@@ -141,12 +141,9 @@ nlohmann::json explanation_json(const Explanation& e,
                         {"contribution", f.contribution}});
   for (const auto& h : e.history)
     history.push_back({{"item", item_name(h.item)}, {"position", h.position}, {"drop", h.drop}});
-  return {{"item", item_name(e.item)},
-          {"score", e.score},
-          {"channels", e.channels},
-          {"features", features},
-          {"history", history},
-          {"text", explanation_text(e, item_name)}};
+  return {{"item", item_name(e.item)}, {"score", e.score},
+          {"channels", e.channels},    {"features", features},
+          {"history", history},        {"text", explanation_text(e, item_name)}};
 }
 
 std::string explanation_text(const Explanation& e,
@@ -168,8 +165,8 @@ std::string explanation_text(const Explanation& e,
   if (!e.features.empty()) {
     std::string s = "ranker: ";
     for (size_t f = 0; f < e.features.size(); ++f)
-      s += (f ? ", " : "") + e.features[f].feature + " " +
-           signed_number(e.features[f].contribution);
+      s +=
+          (f ? ", " : "") + e.features[f].feature + " " + signed_number(e.features[f].contribution);
     parts.push_back(s);
   }
   if (parts.empty()) return "ranked by the model's score";

@@ -23,7 +23,7 @@ namespace lmrec {
 struct HistoryInfluence {
   size_t position;  // index into the user's history
   int32_t item;
-  float drop;       // score(full history) − score(history without this item), > 0
+  float drop;  // score(full history) − score(history without this item), > 0
 };
 
 struct FeatureContribution {

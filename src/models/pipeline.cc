@@ -30,7 +30,8 @@ std::string sub_dir(const std::string& dir, const char* what, size_t k) {
 }
 
 // Place of `target` in `row` among the items not in `excluded` (ties to the lower id).
-int64_t place_of(const float* row, int32_t n, int32_t target, const std::vector<uint8_t>& excluded) {
+int64_t place_of(const float* row, int32_t n, int32_t target,
+                 const std::vector<uint8_t>& excluded) {
   float t = row[target];
   if (!(t > -std::numeric_limits<float>::infinity())) return n;
   int64_t place = 0;
@@ -81,7 +82,7 @@ void PipelineRecommender::fit(const Dataset& train, const FitContext& ctx) {
   std::vector<std::string> names;
   for (const auto& m : options_.members) names.push_back(m.name);
   layout_ = candidate_layout(names, channels(), stats_);
-  rerank_member(); // a reranker.vectors naming no member fails before any fit
+  rerank_member();  // a reranker.vectors naming no member fails before any fit
   if (ctx.valid && ctx.valid->size() > 0) {
     fit_members(train, ctx, 1.0);
     fit_rankers(*ctx.valid, *ctx.progress);
@@ -104,8 +105,8 @@ int32_t PipelineRecommender::rerank_member() const {
   if (options_.rerank_vectors.empty()) return -1;
   for (size_t m = 0; m < options_.members.size(); ++m)
     if (options_.members[m].name == options_.rerank_vectors) return static_cast<int32_t>(m);
-  LMREC_THROW(ConfigError, "pipeline: reranker.vectors names no member: '" +
-                               options_.rerank_vectors + "'");
+  LMREC_THROW(ConfigError,
+              "pipeline: reranker.vectors names no member: '" + options_.rerank_vectors + "'");
 }
 
 void PipelineRecommender::build_reranker() {
@@ -147,7 +148,8 @@ void PipelineRecommender::fit_members(const Dataset& train, const FitContext& ct
     Options effective = make_recommender(kind, run[m])->options();
     if (effective.has("seed") && !run[m].has("seed"))
       run[m].set("seed", std::to_string(options_.seed));
-    budgeted[m] = options_.time_limit > 0 && effective.has("time_limit") && !run[m].has("time_limit");
+    budgeted[m] =
+        options_.time_limit > 0 && effective.has("time_limit") && !run[m].has("time_limit");
   }
   members_.clear();
   members_.resize(n);
@@ -162,7 +164,7 @@ void PipelineRecommender::fit_members(const Dataset& train, const FitContext& ct
       }
       members_[m] = make_recommender(options_.members[m].kind, run[m]);
       ctx.progress->status("pipeline: fitting member " + options_.members[m].name + " (" +
-                         options_.members[m].kind + ")");
+                           options_.members[m].kind + ")");
       members_[m]->fit(train, ctx);
     }
   }
@@ -211,8 +213,8 @@ std::vector<RankedCandidates> PipelineRecommender::rank(std::span<const UserCont
   return rank(users, rows);
 }
 
-std::vector<RankedCandidates> PipelineRecommender::rank(std::span<const UserContext> users,
-                                                        std::vector<std::vector<float>>& rows) const {
+std::vector<RankedCandidates> PipelineRecommender::rank(
+    std::span<const UserContext> users, std::vector<std::vector<float>>& rows) const {
   LMREC_CHECK(!members_.empty() && !rankers_.empty(), UsageError,
               "pipeline: rank() before fit() or load");
   rows = member_scores(users);
@@ -355,8 +357,7 @@ std::vector<ItemView> PipelineRecommender::item_views(std::span<const UserContex
 // candidates), so the items asked for join the request's union before their rows are cut out.
 ItemView PipelineRecommender::view_one(const UserContext& user,
                                        const std::vector<const float*>& rows,
-                                       std::span<const int32_t> items,
-                                       bool contributions) const {
+                                       std::span<const int32_t> items, bool contributions) const {
   RankedCandidates rc = rank_one(user, rows);
   CandidateUnion& cands = rc.candidates;
   const auto channels = static_cast<size_t>(cands.channels);
@@ -382,7 +383,8 @@ ItemView PipelineRecommender::view_one(const UserContext& user,
                                   all.features.begin() + (row + 1) * nf);
     std::vector<int32_t> proposing;
     for (size_t c = 0; c < channels; ++c)
-      if (cands.place(row, static_cast<int32_t>(c)) >= 0) proposing.push_back(static_cast<int32_t>(c));
+      if (cands.place(row, static_cast<int32_t>(c)) >= 0)
+        proposing.push_back(static_cast<int32_t>(c));
     view.channels.push_back(std::move(proposing));
   }
   view.features.group_begin.push_back(static_cast<int64_t>(at.size()));
@@ -408,7 +410,8 @@ void PipelineRecommender::save_weights(const std::string& dir) const {
   LMREC_CHECK(!members_.empty() && !rankers_.empty(), UsageError, "pipeline: save before fit()");
   for (size_t k = 0; k < members_.size(); ++k) {
     std::filesystem::create_directories(sub_dir(dir, "member", k));
-    save_model(*members_[k], sub_dir(dir, "member", k), {{"pipeline_member", member_specs()[k].name}});
+    save_model(*members_[k], sub_dir(dir, "member", k),
+               {{"pipeline_member", member_specs()[k].name}});
   }
   for (size_t f = 0; f < rankers_.size(); ++f) {
     std::filesystem::create_directories(sub_dir(dir, "ranker", f));
@@ -452,8 +455,8 @@ void PipelineRecommender::load_weights(const std::string& dir) {
     try {
       member = load_model(sub_dir(dir, "member", k));
     } catch (const Error& e) {
-      LMREC_THROW(FormatError, sub_dir(dir, "member", k) + ": the pipeline's member '" +
-                                   spec.name + "' (" + spec.kind + ") cannot be loaded: " + e.what());
+      LMREC_THROW(FormatError, sub_dir(dir, "member", k) + ": the pipeline's member '" + spec.name +
+                                   "' (" + spec.kind + ") cannot be loaded: " + e.what());
     }
     if (member->name() != spec.kind || member->options().to_json().dump() != expected ||
         (k > 0 && member->n_items() != members.front()->n_items()))

@@ -32,22 +32,22 @@ namespace lmrec {
 // Chosen items of one request as the ranker sees them, each scored as a candidate whether a
 // channel proposed it or not: what explanations are made of.
 struct ItemView {
-  RankingData features;                       // one group, rows in the order asked for
-  std::vector<float> score;                   // the ranker's score of each item
+  RankingData features;      // one group, rows in the order asked for
+  std::vector<float> score;  // the ranker's score of each item
   // [items × (n_features + 1)] the ranker's contributions (see Ranker); empty unless asked for
   // or when the ranker has none.
   std::vector<float> contributions;
-  std::vector<std::vector<int32_t>> channels; // per item: the channels (layout order) proposing it
+  std::vector<std::vector<int32_t>> channels;  // per item: the channels (layout order) proposing it
   int32_t ranker = 0;
 };
 
 // One request's ranked candidates and what produced them.
 struct RankedCandidates {
   CandidateUnion candidates;
-  RankingData features;            // one group, candidates in union order
-  std::vector<float> ranker_score; // per candidate
-  std::vector<int32_t> order;      // candidate indices, best first
-  int32_t ranker = 0;              // which cross-fitted ranker ranked them
+  RankingData features;             // one group, candidates in union order
+  std::vector<float> ranker_score;  // per candidate
+  std::vector<int32_t> order;       // candidate indices, best first
+  int32_t ranker = 0;               // which cross-fitted ranker ranked them
 };
 
 class PipelineRecommender : public Recommender {

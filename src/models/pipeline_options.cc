@@ -65,8 +65,8 @@ int32_t default_candidates(const std::string& kind) {
 PipelineOptions PipelineOptions::parse(const Options& options) {
   PipelineOptions o;
   std::map<std::string, Options> per_member;
-  const std::set<std::string> own = {"members", "ranker", "reranker", "folds", "time_limit",
-                                     "seed"};
+  const std::set<std::string> own = {"members", "ranker",     "reranker",
+                                     "folds",   "time_limit", "seed"};
   for (const auto& [key, value] : options.values()) {
     auto dot = key.find('.');
     if (dot == std::string::npos) {
@@ -120,8 +120,8 @@ PipelineOptions PipelineOptions::parse(const Options& options) {
     per_member.erase(m.name);
   }
   if (!per_member.empty())
-    LMREC_THROW(ConfigError, "pipeline: option for '" + per_member.begin()->first +
-                                 "', which is not a member");
+    LMREC_THROW(ConfigError,
+                "pipeline: option for '" + per_member.begin()->first + "', which is not a member");
   return o;
 }
 
@@ -138,7 +138,8 @@ void PipelineOptions::resolve(const Dataset& train) {
   for (int32_t i = 0; i < train.n_items() && !has_text; ++i)
     has_text = !train.catalogue.title[static_cast<size_t>(i)].empty() ||
                !train.catalogue.text[static_cast<size_t>(i)].empty();
-  if (has_text && std::filesystem::exists(find_use_lite_dir() + "/model.json")) list += ",text:semantic";
+  if (has_text && std::filesystem::exists(find_use_lite_dir() + "/model.json"))
+    list += ",text:semantic";
   members = parse_members(list);
   for (auto& m : members) {
     m.candidates = default_candidates(m.kind);

@@ -37,7 +37,7 @@ struct PipelineOptions {
   std::string ranker = "xgboost";
   Options ranker_options;
   std::string reranker = "none";
-  Options reranker_options;    // the reranker's own options
+  Options reranker_options;  // the reranker's own options
   int64_t rerank_k = 20;
   std::string rerank_vectors;  // member name, or empty
   int64_t folds = 2;

@@ -5,11 +5,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/options.h"
 #include "core/progress.h"
@@ -29,7 +28,7 @@ struct ValidationCases {
 };
 
 struct FitContext {
-  Progress* progress = nullptr;  // never null when passed to fit()
+  Progress* progress = nullptr;            // never null when passed to fit()
   const ValidationCases* valid = nullptr;  // null when the run has no validation rows
   // Quality on the validation cases (higher is better, NDCG@10 by default); empty when the run
   // has no validation data. Iterative models use it for early stopping.

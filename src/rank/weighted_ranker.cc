@@ -61,9 +61,8 @@ std::vector<float> standardised_channel_scores(const RankingData& data,
       double n = static_cast<double>(end - begin), mean = sum / std::max(n, 1.0);
       double sd = std::sqrt(std::max(squares / std::max(n, 1.0) - mean * mean, 0.0));
       for (int64_t r = begin; r < end; ++r)
-        z[r * channels + c] = sd > 0 && std::isfinite(value(r))
-                                  ? static_cast<float>((value(r) - mean) / sd)
-                                  : 0.0f;
+        z[r * channels + c] =
+            sd > 0 && std::isfinite(value(r)) ? static_cast<float>((value(r) - mean) / sd) : 0.0f;
     }
   }
   return z;

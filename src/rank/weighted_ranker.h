@@ -39,6 +39,7 @@ class WeightedRanker : public Ranker {
 };
 
 // The channels' scores standardised within each group: [rows × channels].
-std::vector<float> standardised_channel_scores(const RankingData& data, const FeatureLayout& layout);
+std::vector<float> standardised_channel_scores(const RankingData& data,
+                                               const FeatureLayout& layout);
 
 }  // namespace lmrec

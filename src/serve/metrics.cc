@@ -5,8 +5,9 @@
 namespace lmrec {
 
 const char* route_name(Route r) {
-  static const char* names[] = {"recommend",   "similar", "explain", "feedback", "put_item", "delete_item",
-                                "delete_user", "admin",   "healthz",  "metrics",  "other"};
+  static const char* names[] = {"recommend", "similar",     "explain",     "feedback",
+                                "put_item",  "delete_item", "delete_user", "admin",
+                                "healthz",   "metrics",     "other"};
   return names[static_cast<size_t>(r)];
 }
 

@@ -114,8 +114,10 @@ void Service::add_reasons(const ModelVersion& m, const UserContext& ctx, Reasons
   for (const auto& r : list)
     if (r.channel == std::string_view("model")) items.push_back(m.model_index(r.item));
   ExplainOptions options;
-  if (reasons == Reasons::kFast) options.history_window = 0;
-  else options.history_window = std::min<size_t>(options.history_window, 20);
+  if (reasons == Reasons::kFast)
+    options.history_window = 0;
+  else
+    options.history_window = std::min<size_t>(options.history_window, 20);
   auto why = lmrec::explain(*m.model, ctx, items, options);
   size_t k = 0;
   for (auto& r : list)
@@ -152,7 +154,8 @@ RecommendResult Service::recommend(const RecommendRequest& r) const {
     int explored = std::min(options_.explore_slots, model_k);
     int pool = explored > 0 ? options_.explore_pool : 0;
     std::vector<Recommendation> tail;
-    for (const auto& s : m.model->recommend(ctx, model_k - explored + pool, exclude, r.exclude_seen))
+    for (const auto& s :
+         m.model->recommend(ctx, model_k - explored + pool, exclude, r.exclude_seen))
       (static_cast<int>(out.items.size()) < model_k - explored ? out.items : tail)
           .push_back({m.to_catalog[s.item], s.score, "model"});
     if (explored > 0) explore(r.user, out.items, tail, explored);

@@ -27,7 +27,8 @@ class ExplainCli : public ::testing::Test {
     save_dataset(testing::make_dataset(60, 40, events), data_);
     auto train = run_lmrec("train --data " + data_ +
                            " --model pipeline --set members=ease,knn:itemknn,pop:popularity "
-                           "--set ranker.rounds=20 --out " + dir_ + "/m");
+                           "--set ranker.rounds=20 --out " +
+                           dir_ + "/m");
     ASSERT_EQ(train.status, 0) << train.out;
   }
   static std::string args(const std::string& extra) {

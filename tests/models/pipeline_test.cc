@@ -161,8 +161,7 @@ TEST(Pipeline, BadConfigsNameTheKey) {
   EXPECT_NE(error_of(small({"colour=red"})).find("colour"), std::string::npos);
   EXPECT_NE(error_of(small({"members=a:ease,a:popularity"})).find("twice"), std::string::npos);
   EXPECT_NE(error_of(small({"reranker=shuffle"})).find("shuffle"), std::string::npos);
-  EXPECT_NE(error_of(small({"reranker=mmr", "reranker.lamda=1"})).find("lamda"),
-            std::string::npos);
+  EXPECT_NE(error_of(small({"reranker=mmr", "reranker.lamda=1"})).find("lamda"), std::string::npos);
   EXPECT_NE(error_of(small({"reranker.k=0"})).find("reranker.k"), std::string::npos);
   Options auto_bad;
   auto_bad.set("zzz.lambda", "1");
