@@ -13,7 +13,6 @@
 #include "core/binary_io.h"
 #include "core/errors.h"
 #include "core/hash.h"
-#include "models/item_vectors.h"
 #include "models/model_options.h"
 
 namespace lmrec {
@@ -101,42 +100,6 @@ void PipelineRecommender::fit(const Dataset& train, const FitContext& ctx) {
   build_reranker();
 }
 
-int32_t PipelineRecommender::rerank_member() const {
-  if (options_.rerank_vectors.empty()) return -1;
-  for (size_t m = 0; m < options_.members.size(); ++m)
-    if (options_.members[m].name == options_.rerank_vectors) return static_cast<int32_t>(m);
-  LMREC_THROW(ConfigError,
-              "pipeline: reranker.vectors names no member: '" + options_.rerank_vectors + "'");
-}
-
-void PipelineRecommender::build_reranker() {
-  reranker_.reset();
-  if (options_.reranker == "none") return;
-  auto items = std::make_shared<RerankItems>();
-  if (int32_t m = rerank_member(); m >= 0)
-    items->vectors = model_item_vectors(*members_[static_cast<size_t>(m)], &items->dim);
-  items->categories = stats_.categories;
-  for (float p : stats_.popularity) items->popularity.push_back(std::expm1(p));
-  reranker_ = make_reranker(options_.reranker, options_.reranker_options, items);
-}
-
-// The candidates in the ranker's order, the top reranker.k of them reordered by the reranker.
-std::vector<int32_t> PipelineRecommender::final_order(const UserContext& user,
-                                                      const RankedCandidates& rc) const {
-  std::vector<int32_t> items;
-  for (int32_t c : rc.order) items.push_back(rc.candidates.items[static_cast<size_t>(c)]);
-  if (!reranker_) return items;
-  std::vector<ScoredItem> ranked;
-  for (int32_t c : rc.order)
-    ranked.push_back({rc.candidates.items[static_cast<size_t>(c)], rc.ranker_score[c]});
-  auto head = reranker_->rerank(user, ranked, static_cast<int>(options_.rerank_k));
-  std::vector<int32_t> out;
-  for (const auto& s : head) out.push_back(s.item);
-  for (int32_t item : items)
-    if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
-  return out;
-}
-
 void PipelineRecommender::fit_members(const Dataset& train, const FitContext& ctx, double share) {
   auto started = std::chrono::steady_clock::now();
   const size_t n = options_.members.size();
@@ -193,16 +156,21 @@ std::vector<std::vector<float>> PipelineRecommender::member_scores(
   return rows;
 }
 
-RankedCandidates PipelineRecommender::rank_one(const UserContext& user,
-                                               const std::vector<const float*>& rows) const {
+CandidateUnion PipelineRecommender::union_of(const UserContext& user,
+                                             const std::vector<const float*>& rows) const {
   std::vector<uint8_t> excluded(static_cast<size_t>(n_items_), 0);
   for (int32_t i : user.items)
     if (i >= 0 && i < n_items_) excluded[static_cast<size_t>(i)] = 1;
   std::vector<ChannelRow> channel_rows;
   for (int32_t c : channels())
     channel_rows.push_back({rows[static_cast<size_t>(c)], options_.members[c].candidates});
+  return union_candidates(channel_rows, n_items_, excluded);
+}
+
+RankedCandidates PipelineRecommender::rank_one(const UserContext& user,
+                                               const std::vector<const float*>& rows) const {
   RankedCandidates out;
-  out.candidates = union_candidates(channel_rows, n_items_, excluded);
+  out.candidates = union_of(user, rows);
   add_candidate_rows(out.candidates, rows, user, stats_, layout_, out.features);
   out.ranker = ranker_for(user);
   return out;
@@ -358,8 +326,7 @@ std::vector<ItemView> PipelineRecommender::item_views(std::span<const UserContex
 ItemView PipelineRecommender::view_one(const UserContext& user,
                                        const std::vector<const float*>& rows,
                                        std::span<const int32_t> items, bool contributions) const {
-  RankedCandidates rc = rank_one(user, rows);
-  CandidateUnion& cands = rc.candidates;
+  CandidateUnion cands = union_of(user, rows);
   const auto channels = static_cast<size_t>(cands.channels);
   std::vector<size_t> at;
   for (int32_t item : items) {
@@ -373,9 +340,9 @@ ItemView PipelineRecommender::view_one(const UserContext& user,
   }
   RankingData all;
   add_candidate_rows(cands, rows, user, stats_, layout_, all);
-  const Ranker& ranker = *rankers_[static_cast<size_t>(rc.ranker)];
   ItemView view;
-  view.ranker = rc.ranker;
+  view.ranker = ranker_for(user);
+  const Ranker& ranker = *rankers_[static_cast<size_t>(view.ranker)];
   view.features.n_features = all.n_features;
   const auto nf = static_cast<size_t>(all.n_features);
   for (size_t row : at) {

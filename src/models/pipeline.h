@@ -88,6 +88,8 @@ class PipelineRecommender : public Recommender {
   void fit_rankers(const ValidationCases& valid, Progress& progress);
   // Dense member scores of `users`: [members][users.size() × n_items].
   std::vector<std::vector<float>> member_scores(std::span<const UserContext> users) const;
+  // The channels' candidates for `user`, the history excluded.
+  CandidateUnion union_of(const UserContext& user, const std::vector<const float*>& rows) const;
   RankedCandidates rank_one(const UserContext& user, const std::vector<const float*>& rows) const;
   ItemView view_one(const UserContext& user, const std::vector<const float*>& rows,
                     std::span<const int32_t> items, bool contributions) const;

@@ -47,9 +47,9 @@ json item_list(const Service& s, const std::vector<Recommendation>& list,
                    {"reason", reason}});
     if (r.why && model) {
       auto name = [&](int32_t mi) { return s.catalog().name(model->to_catalog[mi]); };
-      out.back()["reasons"] = explanation_json(*r.why, name);
+      json& reasons = out.back()["reasons"] = explanation_json(*r.why, name);
       if (!r.why->channels.empty() || !r.why->history.empty() || !r.why->features.empty())
-        out.back()["reason"] = explanation_text(*r.why, name);
+        out.back()["reason"] = reasons["text"];
     }
   }
   return out;

@@ -114,10 +114,7 @@ void Service::add_reasons(const ModelVersion& m, const UserContext& ctx, Reasons
   for (const auto& r : list)
     if (r.channel == std::string_view("model")) items.push_back(m.model_index(r.item));
   ExplainOptions options;
-  if (reasons == Reasons::kFast)
-    options.history_window = 0;
-  else
-    options.history_window = std::min<size_t>(options.history_window, 20);
+  options.history_window = reasons == Reasons::kFast ? 0 : options_.reasons_history_window;
   auto why = lmrec::explain(*m.model, ctx, items, options);
   size_t k = 0;
   for (auto& r : list)

@@ -29,6 +29,8 @@ struct ServiceOptions {
   // Last list slots filled by Thompson sampling from the next `explore_pool` model items.
   int explore_slots = 0;
   int explore_pool = 20;
+  // History items left out in turn for `reasons=full` (each costs one scoring pass).
+  size_t reasons_history_window = 20;
 };
 
 struct Recommendation {
